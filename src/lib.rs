@@ -1,0 +1,36 @@
+//! Upload and request validation for clinical conversation datasets, built to run the same way
+//! natively, in browsers, in Node and in Cloudflare Workers.
+//!
+//! The core is plain Rust and knows nothing of JavaScript:
+//!
+//! - [`dataset`] reads CSV, JSON, JSONL and Parquet chunk by chunk and reports every value with
+//!   its location, so a large file is never held in memory twice;
+//! - [`validate`] checks an upload (size, name, type, structure, active content, formula
+//!   injection, embedded secrets) and returns a [`Report`];
+//! - [`request`] checks an API request against a rule table that a deployment supplies as JSON.
+//!
+//! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
+//! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
+//!
+//! # Untrusted input
+//!
+//! Every entry point takes attacker-controlled bytes. Limits are named constants in [`limits`]
+//! and are checked before parsing. The regex engine runs in linear time. No function panics on
+//! bad input: bad input is either a finding in a report or an [`Error`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod dataset;
+mod error;
+pub mod limits;
+mod report;
+pub mod request;
+pub mod text;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, ErrorCode};
+pub use report::{Code, Finding, Location, Report, Severity, Stats};

@@ -1,0 +1,1 @@
+//! Placeholder: text normalization for matching.

@@ -1,0 +1,5 @@
+//! Placeholder: upload validation.
+pub mod content;
+pub mod filename;
+pub mod formula;
+pub mod secrets;
