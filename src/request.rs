@@ -1,1 +1,428 @@
-//! Placeholder: request validation.
+//! API request validation against a rule table that a deployment supplies as JSON.
+//!
+//! A rule table names each endpoint, the fields it accepts with their type, length and pattern,
+//! and the fields that a role may not send:
+//!
+//! ```json
+//! {
+//!   "endpoints": {
+//!     "POST /api/datasets": {
+//!       "strict": true,
+//!       "fields": {
+//!         "name": { "type": "string", "required": true, "maxLength": 120, "pattern": "[A-Za-z0-9 _.-]+" },
+//!         "patient_id": { "type": "string", "pattern": "[0-9a-f-]{36}" }
+//!       },
+//!       "roleRestrictions": { "researcher": ["patient_id"] }
+//!     }
+//!   }
+//! }
+//! ```
+//!
+//! Endpoints without rules are rejected: the table denies by default. A pattern must match the
+//! whole value, not just a prefix, and runs on a linear-time engine. Roles match exactly, so
+//! `admin_readonly` gets none of `admin`'s rules.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorCode};
+use crate::limits;
+use crate::report::{Code, Finding, Location, Severity};
+use crate::validate::content;
+
+/// The JSON types a field rule can require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// A JSON string.
+    String,
+    /// A JSON number without a fraction or exponent part.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A JSON array.
+    Array,
+    /// A JSON object.
+    Object,
+}
+
+impl FieldType {
+    fn as_str(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Number => "number",
+            FieldType::Boolean => "boolean",
+            FieldType::Array => "array",
+            FieldType::Object => "object",
+        }
+    }
+
+    fn accepts(self, value: &Value) -> bool {
+        match self {
+            FieldType::String => value.is_string(),
+            FieldType::Integer => value.is_i64() || value.is_u64(),
+            FieldType::Number => value.is_number(),
+            FieldType::Boolean => value.is_boolean(),
+            FieldType::Array => value.is_array(),
+            FieldType::Object => value.is_object(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableSpec {
+    endpoints: BTreeMap<String, EndpointSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct EndpointSpec {
+    #[serde(default)]
+    strict: bool,
+    #[serde(default)]
+    fields: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    role_restrictions: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct FieldSpec {
+    #[serde(rename = "type")]
+    field_type: Option<FieldType>,
+    #[serde(default)]
+    required: bool,
+    max_length: Option<usize>,
+    pattern: Option<String>,
+}
+
+/// The rules of one field.
+#[derive(Debug)]
+struct FieldRule {
+    field_type: Option<FieldType>,
+    required: bool,
+    max_length: Option<usize>,
+    pattern: Option<Regex>,
+}
+
+/// The rules of one endpoint.
+#[derive(Debug)]
+struct EndpointRules {
+    strict: bool,
+    fields: BTreeMap<String, FieldRule>,
+    role_restrictions: BTreeMap<String, Vec<String>>,
+}
+
+/// A compiled rule table. Patterns are compiled once, when the table is loaded.
+#[derive(Debug)]
+pub struct RuleTable {
+    endpoints: BTreeMap<String, EndpointRules>,
+}
+
+impl RuleTable {
+    /// Parses and compiles a rule table.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::InputTooLarge`] when the JSON is longer than [`limits::MAX_RULES_BYTES`],
+    /// [`ErrorCode::InvalidRules`] when it is not a rule table (unknown keys are rejected, so a
+    /// typo such as `maxLen` does not silently drop a rule), and
+    /// [`ErrorCode::InvalidPattern`] when a pattern does not compile or is too large.
+    pub fn from_json(json: &str) -> Result<RuleTable, Error> {
+        if json.len() > limits::MAX_RULES_BYTES {
+            return Err(Error::new(
+                ErrorCode::InputTooLarge,
+                format!("rule table is {} bytes; the maximum is {} bytes", json.len(), limits::MAX_RULES_BYTES),
+            )
+            .with_subject("rules"));
+        }
+        let spec: TableSpec = serde_json::from_str(json).map_err(|error| {
+            Error::new(
+                ErrorCode::InvalidRules,
+                format!("rule table is invalid at line {} column {}: {error}", error.line(), error.column()),
+            )
+            .with_subject("rules")
+        })?;
+        let mut endpoints = BTreeMap::new();
+        for (name, endpoint) in spec.endpoints {
+            let mut fields = BTreeMap::new();
+            for (field, rule) in endpoint.fields {
+                let pattern = match rule.pattern {
+                    Some(pattern) => Some(compile_pattern(&name, &field, &pattern)?),
+                    None => None,
+                };
+                fields.insert(
+                    field,
+                    FieldRule { field_type: rule.field_type, required: rule.required, max_length: rule.max_length, pattern },
+                );
+            }
+            endpoints.insert(
+                name,
+                EndpointRules { strict: endpoint.strict, fields, role_restrictions: endpoint.role_restrictions },
+            );
+        }
+        Ok(RuleTable { endpoints })
+    }
+
+    /// Returns the endpoint names in the table.
+    pub fn endpoints(&self) -> impl Iterator<Item = &str> {
+        self.endpoints.keys().map(String::as_str)
+    }
+
+    /// Validates a request body, given as JSON text, sent to `endpoint` by a caller with `role`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::InputTooLarge`] when the body is longer than [`limits::MAX_REQUEST_BYTES`],
+    /// [`ErrorCode::InvalidJson`] when it is not JSON, and [`ErrorCode::UnknownEndpoint`]
+    /// when the table has no rules for `endpoint`.
+    pub fn validate_json(&self, body: &str, endpoint: &str, role: &str) -> Result<RequestReport, Error> {
+        if body.len() > limits::MAX_REQUEST_BYTES {
+            return Err(Error::new(
+                ErrorCode::InputTooLarge,
+                format!("request body is {} bytes; the maximum is {} bytes", body.len(), limits::MAX_REQUEST_BYTES),
+            )
+            .with_subject("request"));
+        }
+        let value: Value = serde_json::from_str(body).map_err(|error| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                format!("request body is not valid JSON at line {} column {}: {error}", error.line(), error.column()),
+            )
+            .with_subject("request")
+        })?;
+        self.validate(&value, endpoint, role)
+    }
+
+    /// Validates a parsed request body.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::UnknownEndpoint`] when the table has no rules for `endpoint`.
+    pub fn validate(&self, request: &Value, endpoint: &str, role: &str) -> Result<RequestReport, Error> {
+        let rules = self.endpoints.get(endpoint).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownEndpoint,
+                "endpoint has no validation rules, so it is rejected; add it to the rule table",
+            )
+            .with_subject(endpoint.to_owned())
+        })?;
+        let mut report = RequestReport::default();
+        let Some(fields) = request.as_object() else {
+            report.push(Finding::error(Code::FieldType, Location::file(), "request body must be a JSON object"));
+            return Ok(report.finish(None));
+        };
+
+        for (name, rule) in &rules.fields {
+            match fields.get(name) {
+                Some(value) => check_field(name, value, rule, &mut report),
+                None if rule.required => report.push(Finding::error(
+                    Code::FieldMissing,
+                    field_location(name),
+                    format!("field {name:?} is required"),
+                )),
+                None => {}
+            }
+        }
+
+        for name in fields.keys() {
+            if rules.strict && !rules.fields.contains_key(name) {
+                report.push(Finding::error(
+                    Code::FieldUnknown,
+                    field_location(name),
+                    format!("field {name:?} is not accepted by this endpoint; remove it"),
+                ));
+            }
+        }
+
+        if let Some(restricted) = rules.role_restrictions.get(role) {
+            for name in restricted.iter().filter(|name| fields.contains_key(name.as_str())) {
+                report.push(Finding::error(
+                    Code::FieldForbidden,
+                    field_location(name),
+                    format!("field {name:?} is not accessible for role {role:?}"),
+                ));
+            }
+        }
+
+        for (name, value) in fields {
+            scan_strings(value, &mut format!("/{}", escape_pointer(name)), name, &mut report);
+        }
+
+        let sanitized = report.errors.is_empty().then(|| sanitize_object(fields, rules));
+        Ok(report.finish(sanitized))
+    }
+}
+
+/// The result of validating a request: the pipeline's `valid`, `errors` and `sanitized_data`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestReport {
+    /// `true` when no finding is an error.
+    pub valid: bool,
+    /// Findings that make the request invalid.
+    pub errors: Vec<Finding>,
+    /// Findings that do not.
+    pub warnings: Vec<Finding>,
+    /// The request with invisible and control characters removed from its strings, and, for a
+    /// strict endpoint, only its declared fields. `None` when the request is invalid.
+    pub sanitized: Option<Value>,
+}
+
+impl RequestReport {
+    fn push(&mut self, finding: Finding) {
+        match finding.severity {
+            Severity::Error => self.errors.push(finding),
+            Severity::Warning => self.warnings.push(finding),
+        }
+    }
+
+    fn finish(mut self, sanitized: Option<Value>) -> Self {
+        self.valid = self.errors.is_empty();
+        self.sanitized = sanitized;
+        self
+    }
+}
+
+fn compile_pattern(endpoint: &str, field: &str, pattern: &str) -> Result<Regex, Error> {
+    let invalid = |reason: String| {
+        Error::new(ErrorCode::InvalidPattern, format!("pattern of field {field:?} in {endpoint:?} {reason}"))
+            .with_subject(field.to_owned())
+    };
+    if pattern.len() > limits::MAX_RULE_PATTERN_BYTES {
+        return Err(invalid(format!("is longer than {} bytes", limits::MAX_RULE_PATTERN_BYTES)));
+    }
+    // Anchoring makes the pattern describe the whole value. Python's `re.match` anchors only
+    // at the start, which lets "[0-9]+" accept "12; DROP TABLE".
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(limits::MAX_RULE_PATTERN_COMPILED_BYTES)
+        .build()
+        .map_err(|error| invalid(format!("does not compile: {error}")))
+}
+
+fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut RequestReport) {
+    if let Some(expected) = rule.field_type {
+        if !expected.accepts(value) {
+            report.push(Finding::error(
+                Code::FieldType,
+                field_location(name),
+                format!("field {name:?} must be of type {}", expected.as_str()),
+            ));
+            return;
+        }
+    }
+    let text = match value {
+        Value::String(text) => std::borrow::Cow::Borrowed(text.as_str()),
+        other => std::borrow::Cow::Owned(other.to_string()),
+    };
+    if let Some(max_length) = rule.max_length {
+        let length = text.chars().count();
+        if length > max_length {
+            report.push(Finding::error(
+                Code::FieldTooLong,
+                field_location(name),
+                format!("field {name:?} is {length} characters long; the maximum is {max_length}"),
+            ));
+            return;
+        }
+    }
+    if let Some(pattern) = &rule.pattern {
+        if !pattern.is_match(&text) {
+            report.push(Finding::error(
+                Code::FieldPattern,
+                field_location(name),
+                format!("field {name:?} does not match the required pattern"),
+            ));
+        }
+    }
+}
+
+/// Reports active content in any string of the request, keys included.
+fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut RequestReport) {
+    let location = |pointer: &str| Location {
+        column: Some(field.to_owned()),
+        pointer: Some(pointer.to_owned()),
+        ..Location::default()
+    };
+    match value {
+        Value::String(text) => {
+            if let Some(found) = content::scan(text) {
+                report.push(
+                    Finding::error(Code::MaliciousContent, location(pointer), found.reason).with_rule(found.rule),
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let length = pointer.len();
+                pointer.push_str(&format!("/{index}"));
+                scan_strings(item, pointer, field, report);
+                pointer.truncate(length);
+            }
+        }
+        Value::Object(members) => {
+            for (key, item) in members {
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_pointer(key));
+                if let Some(found) = content::scan(key) {
+                    report.push(
+                        Finding::error(Code::MaliciousContent, location(pointer), found.reason).with_rule(found.rule),
+                    );
+                }
+                scan_strings(item, pointer, field, report);
+                pointer.truncate(length);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+fn sanitize_object(fields: &Map<String, Value>, rules: &EndpointRules) -> Value {
+    let kept = fields
+        .iter()
+        .filter(|(name, _)| !rules.strict || rules.fields.contains_key(name.as_str()))
+        .map(|(name, value)| (name.clone(), sanitize_value(value)))
+        .collect();
+    Value::Object(kept)
+}
+
+fn sanitize_value(value: &Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(strip_invisible(text)),
+        Value::Array(items) => Value::Array(items.iter().map(sanitize_value).collect()),
+        Value::Object(members) => {
+            Value::Object(members.iter().map(|(key, item)| (strip_invisible(key), sanitize_value(item))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Removes control characters other than tab and line breaks, and invisible format characters
+/// (zero-width spaces and joiners, bidirectional overrides, the byte-order mark).
+fn strip_invisible(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+            let invisible = matches!(c,
+                '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+            !control && !invisible
+        })
+        .collect()
+}
+
+fn field_location(name: &str) -> Location {
+    Location { column: Some(name.to_owned()), pointer: Some(format!("/{}", escape_pointer(name))), ..Location::default() }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,227 @@
+//! The JavaScript boundary: every `#[wasm_bindgen]` export lives here.
+//!
+//! Each export converts its arguments, calls the core and converts the result. Every failure
+//! becomes a thrown `GuardError` with a stable `code`. No export panics on bad input: a panic
+//! aborts the Wasm instance (the release profile compiles with `panic = "abort"`), so every
+//! path that can fail returns an error instead.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+use crate::request::RuleTable;
+use crate::validate::{self, UploadOptions};
+
+#[wasm_bindgen(module = "/js/guard-error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createGuardError)]
+    fn create_guard_error(code: &str, message: &str, subject: Option<String>) -> JsValue;
+}
+
+impl From<Error> for JsValue {
+    fn from(error: Error) -> JsValue {
+        create_guard_error(error.code().as_str(), error.message(), error.subject().map(str::to_owned))
+    }
+}
+
+fn invalid_argument(name: &str, expected: &str) -> Error {
+    Error::new(ErrorCode::InvalidArgument, format!("argument {name} must be {expected}")).with_subject(name)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|error| {
+        Error::new(ErrorCode::InvalidArgument, format!("result could not be converted to JavaScript: {error}"))
+    })
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("../js/types.d.ts");
+
+/// The upload options as they arrive from JavaScript.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct JsUploadOptions {
+    file_name: String,
+    #[serde(default)]
+    content_type: Option<String>,
+    #[serde(default)]
+    size: Option<f64>,
+    #[serde(default)]
+    max_file_size_mb: Option<f64>,
+    #[serde(default)]
+    csv_delimiter: Option<String>,
+}
+
+const UPLOAD_OPTION_NAMES: [&str; 5] = ["fileName", "contentType", "size", "maxFileSizeMb", "csvDelimiter"];
+
+fn upload_options(options: JsValue) -> Result<UploadOptions, Error> {
+    if !options.is_object() {
+        return Err(invalid_argument("options", "an object with at least a fileName"));
+    }
+    // serde-wasm-bindgen reads only the fields it knows, so unknown keys are checked here: a
+    // misspelt `maxFileSizeMB` must not silently fall back to the default.
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !UPLOAD_OPTION_NAMES.contains(&key.as_str()) {
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                format!("unknown upload option {key:?}; expected one of {}", UPLOAD_OPTION_NAMES.join(", ")),
+            )
+            .with_subject(key));
+        }
+    }
+    let parsed: JsUploadOptions = serde_wasm_bindgen::from_value(options).map_err(|error| {
+        Error::new(ErrorCode::InvalidOptions, format!("upload options are invalid: {error}")).with_subject("options")
+    })?;
+    let mut options = UploadOptions::new(parsed.file_name);
+    if let Some(content_type) = parsed.content_type {
+        options = options.content_type(content_type);
+    }
+    if let Some(size) = parsed.size {
+        options = options.declared_size(whole_number(size, "size")?);
+    }
+    if let Some(megabytes) = parsed.max_file_size_mb {
+        options = options.max_file_size_mb(whole_number(megabytes, "maxFileSizeMb")?)?;
+    }
+    if let Some(delimiter) = parsed.csv_delimiter {
+        let mut chars = delimiter.chars();
+        let single = match (chars.next(), chars.next()) {
+            (Some(c), None) => c,
+            _ => '\0',
+        };
+        options = options.csv_delimiter(single)?;
+    }
+    Ok(options)
+}
+
+fn whole_number(value: f64, name: &str) -> Result<u64, Error> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
+        Ok(value as u64)
+    } else {
+        Err(Error::new(ErrorCode::InvalidOptions, format!("option {name} must be a non-negative whole number"))
+            .with_subject(name))
+    }
+}
+
+fn bytes_argument(value: &JsValue, name: &str) -> Result<Vec<u8>, Error> {
+    value
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| invalid_argument(name, "a Uint8Array"))
+}
+
+/// Validates a whole upload held in memory and returns the report.
+///
+/// For files larger than a few megabytes, stream them through `UploadValidator` instead.
+#[wasm_bindgen(js_name = validateUpload, unchecked_return_type = "UploadReport")]
+pub fn validate_upload(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "UploadOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = bytes_argument(&bytes, "bytes")?;
+    let options = upload_options(options)?;
+    Ok(to_js(&validate::validate_upload(&bytes, options))?)
+}
+
+/// Validates an upload fed chunk by chunk, for example from `File.stream()`.
+#[wasm_bindgen]
+pub struct UploadValidator {
+    inner: validate::UploadValidator,
+}
+
+#[wasm_bindgen]
+impl UploadValidator {
+    /// Creates a validator and checks the file name, extension, content type and size.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "UploadOptions")] options: JsValue,
+    ) -> Result<UploadValidator, JsValue> {
+        Ok(UploadValidator { inner: validate::UploadValidator::new(upload_options(options)?) })
+    }
+
+    /// Reads the next chunk. Chunks may split records and characters anywhere.
+    pub fn update(&mut self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] chunk: JsValue) -> Result<(), JsValue> {
+        let chunk = chunk.dyn_ref::<js_sys::Uint8Array>().ok_or_else(|| invalid_argument("chunk", "a Uint8Array"))?;
+        // Copy in bounded slices so one huge chunk does not double its size in Wasm memory.
+        const SLICE: u32 = 1 << 20;
+        let mut buffer = vec![0u8; SLICE.min(chunk.length()) as usize];
+        let mut start = 0;
+        while start < chunk.length() {
+            let end = (start + SLICE).min(chunk.length());
+            let part = &mut buffer[..(end - start) as usize];
+            chunk.subarray(start, end).copy_to(part);
+            self.inner.update(part)?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// `true` once the file is certain to be invalid; the caller may stop reading it.
+    #[wasm_bindgen(getter)]
+    pub fn rejected(&self) -> bool {
+        self.inner.is_rejected()
+    }
+
+    /// Reads the end of the file and returns the report.
+    #[wasm_bindgen(unchecked_return_type = "UploadReport")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let report = self.inner.finish()?;
+        Ok(to_js(&report)?)
+    }
+}
+
+/// A compiled request rule table.
+#[wasm_bindgen]
+pub struct RequestRules {
+    table: RuleTable,
+}
+
+#[wasm_bindgen]
+impl RequestRules {
+    /// Compiles a rule table given as JSON text or as an object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "string | RuleTable")] rules: JsValue) -> Result<RequestRules, JsValue> {
+        let json = json_argument(&rules, "rules")?;
+        Ok(RequestRules { table: RuleTable::from_json(&json)? })
+    }
+
+    /// Validates a request body (JSON text or an object) sent to `endpoint` by `role`.
+    #[wasm_bindgen(unchecked_return_type = "RequestReport")]
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Record<string, unknown>")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] endpoint: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] role: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let body = json_argument(&request, "request")?;
+        let endpoint = endpoint.as_string().ok_or_else(|| invalid_argument("endpoint", "a string"))?;
+        let role = role.as_string().ok_or_else(|| invalid_argument("role", "a string"))?;
+        let report = self.table.validate_json(&body, &endpoint, &role)?;
+        Ok(to_js(&report)?)
+    }
+
+    /// Returns the endpoint names in the table.
+    pub fn endpoints(&self) -> Vec<String> {
+        self.table.endpoints().map(str::to_owned).collect()
+    }
+}
+
+/// Returns JSON text for a string argument as it is, or for an object through `JSON.stringify`.
+fn json_argument(value: &JsValue, name: &str) -> Result<String, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if !value.is_object() {
+        return Err(invalid_argument(name, "JSON text or an object"));
+    }
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| invalid_argument(name, "an object that JSON.stringify accepts"))?;
+    text.as_string().ok_or_else(|| invalid_argument(name, "an object that JSON.stringify accepts"))
+}
+
+/// Returns the package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
