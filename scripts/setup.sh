@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, skipping whatever is already there, so it is cheap
+# to run again. Used by both README commands and by CI.
+#
+# Installs: Debian's chromium and chromium-driver (browser tests), the wasm32 Rust target,
+# wasm-pack and wasm-bindgen-cli at pinned versions, cargo-fuzz (fuzzing, nightly toolchain),
+# and the npm tools pinned in package-lock.json (wasm-opt from npm's binaryen, Miniflare,
+# playwright-core). Nothing is downloaded except packages from the registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The wasm-bindgen crate in Cargo.toml must equal this CLI version, or wasm-pack looks for
+# another one online.
+WASM_PACK_VERSION=0.15.1
+WASM_BINDGEN_VERSION=0.2.130
+CARGO_FUZZ_VERSION=0.13.2
+
+log() { printf '\n== setup: %s\n' "$*"; }
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+if ((${#need_apt[@]})); then
+  log "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The cargo installs compile for minutes each, so they run side by side.
+pids=()
+if [[ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]]; then
+  log "cargo install wasm-pack $WASM_PACK_VERSION"
+  cargo install --quiet wasm-pack --version "$WASM_PACK_VERSION" --locked &
+  pids+=($!)
+fi
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Without --locked: the crate's own lock file pins a dependency that no longer builds.
+  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" &
+  pids+=($!)
+fi
+if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+  log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install --quiet cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked &
+  pids+=($!)
+fi
+for pid in "${pids[@]}"; do
+  wait "$pid"
+done
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+  echo "setup: no nightly Rust toolchain; the fuzz run will be skipped" >&2
+fi
+
+if [[ ! -d node_modules/.bin || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log "npm ci"
+  npm ci --no-fund --no-audit --loglevel=error
+fi
+ln -sfn ../pkg node_modules/techdeck-guard
+
+log "ready: $(wasm-pack --version), $(wasm-bindgen --version), $(cargo fuzz --version), chromium $(chromium --version 2>/dev/null | awk '{print $2}')"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs every test: native Rust tests, the wasm-bindgen tests in Node and
+# headless Chromium, the JavaScript suite in Node, Chromium and workerd over the built npm
+# package, the type surface check, the size budget and a short fuzz run.
+#
+# Usage: scripts/test.sh            (FUZZ_SECONDS=N sets the fuzz time per target, default 20;
+#                                    FUZZ_SECONDS=0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+
+step() { printf '\n==== %s\n' "$*"; }
+started=$SECONDS
+
+step "setup"
+scripts/setup.sh
+
+step "native tests (cargo test --workspace)"
+cargo test --workspace --quiet
+
+step "wasm-bindgen tests in Node and headless Chromium"
+scripts/test-wasm.sh
+
+step "npm package build"
+scripts/build-pkg.sh
+
+step "package size"
+node scripts/size.mjs --check
+
+step "JavaScript suite in Node, Chromium and workerd"
+scripts/test-js.sh
+
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if [[ "$fuzz_seconds" != 0 ]]; then
+  step "fuzzing, ${fuzz_seconds}s per target"
+  scripts/fuzz.sh "$fuzz_seconds"
+fi
+
+step "all tests passed in $((SECONDS - started))s"
