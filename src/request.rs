@@ -426,3 +426,136 @@ fn field_location(name: &str) -> Location {
 fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = r#"{
+      "endpoints": {
+        "POST /api/datasets": {
+          "strict": true,
+          "fields": {
+            "name": { "type": "string", "required": true, "maxLength": 10, "pattern": "[a-z ]+" },
+            "count": { "type": "integer" },
+            "patient_id": { "type": "string" },
+            "meta": { "type": "object" }
+          },
+          "roleRestrictions": { "researcher": ["patient_id"], "admin_readonly": ["meta"] }
+        },
+        "GET /api/search": { "fields": { "q": { "type": "string", "maxLength": 5 } } }
+      }
+    }"#;
+
+    fn table() -> RuleTable {
+        RuleTable::from_json(RULES).expect("test rules compile")
+    }
+
+    fn codes(report: &RequestReport) -> Vec<&'static str> {
+        report.errors.iter().map(|finding| finding.code.as_str()).collect()
+    }
+
+    #[test]
+    fn valid_request_is_sanitized() {
+        let report = table()
+            .validate_json(r#"{"name":"ab","meta":{"note\u202e":"x\u0000y"}}"#, "POST /api/datasets", "therapist")
+            .expect("endpoint exists");
+        assert!(report.valid);
+        assert_eq!(report.sanitized, Some(serde_json::json!({"name":"ab","meta":{"note":"xy"}})));
+    }
+
+    #[test]
+    fn zero_width_inside_value_fails_pattern() {
+        let report = table().validate_json(r#"{"name":"a\u200bb"}"#, "POST /api/datasets", "user").expect("endpoint exists");
+        assert_eq!(codes(&report), ["FIELD_PATTERN"]);
+        assert_eq!(report.sanitized, None);
+    }
+
+    #[test]
+    fn each_rule_reports_its_code() {
+        let cases = [
+            (r#"{"name":"ab","count":"3"}"#, "FIELD_TYPE", "count"),
+            (r#"{"name":"ab","count":1.5}"#, "FIELD_TYPE", "count"),
+            (r#"{"name":"abcdefghijk"}"#, "FIELD_TOO_LONG", "name"),
+            (r#"{"name":"ab1"}"#, "FIELD_PATTERN", "name"),
+            (r#"{"count":1}"#, "FIELD_MISSING", "name"),
+            (r#"{"name":"ab","extra":1}"#, "FIELD_UNKNOWN", "extra"),
+        ];
+        for (body, code, field) in cases {
+            let report = table().validate_json(body, "POST /api/datasets", "therapist").expect("endpoint exists");
+            assert_eq!(codes(&report), [code], "{body}");
+            assert_eq!(report.errors[0].location.column.as_deref(), Some(field), "{body}");
+            assert!(!report.valid, "{body}");
+        }
+    }
+
+    #[test]
+    fn pattern_matches_whole_value() {
+        let table = RuleTable::from_json(r#"{"endpoints":{"e":{"fields":{"n":{"pattern":"[0-9]+"}}}}}"#).expect("compiles");
+        let report = table.validate_json(r#"{"n":"12; DROP TABLE x"}"#, "e", "user").expect("endpoint exists");
+        assert_eq!(codes(&report), ["FIELD_PATTERN"]);
+        let report = table.validate_json(r#"{"n":"12"}"#, "e", "user").expect("endpoint exists");
+        assert!(report.valid);
+    }
+
+    #[test]
+    fn role_restrictions_match_exactly() {
+        let body = r#"{"name":"ab","patient_id":"p-1","meta":{}}"#;
+        let report = table().validate_json(body, "POST /api/datasets", "researcher").expect("endpoint exists");
+        assert_eq!(codes(&report), ["FIELD_FORBIDDEN"]);
+        assert_eq!(report.errors[0].location.column.as_deref(), Some("patient_id"));
+        let report = table().validate_json(body, "POST /api/datasets", "admin_readonly").expect("endpoint exists");
+        assert_eq!(codes(&report), ["FIELD_FORBIDDEN"]);
+        assert_eq!(report.errors[0].location.column.as_deref(), Some("meta"));
+        let report = table().validate_json(body, "POST /api/datasets", "admin").expect("endpoint exists");
+        assert!(report.valid);
+    }
+
+    #[test]
+    fn nested_script_is_malicious() {
+        let body = r#"{"name":"ab","meta":{"notes":["ok","<script>x</script>"]}}"#;
+        let report = table().validate_json(body, "POST /api/datasets", "admin").expect("endpoint exists");
+        assert_eq!(codes(&report), ["MALICIOUS_CONTENT"]);
+        assert_eq!(report.errors[0].location.pointer.as_deref(), Some("/meta/notes/1"));
+        assert_eq!(report.errors[0].rule, Some("script_tag"));
+    }
+
+    #[test]
+    fn loose_endpoint_keeps_unknown_fields() {
+        let report = table().validate_json(r#"{"q":"abc","page":2}"#, "GET /api/search", "user").expect("endpoint exists");
+        assert!(report.valid);
+        assert_eq!(report.sanitized, Some(serde_json::json!({"q":"abc","page":2})));
+    }
+
+    #[test]
+    fn errors_have_stable_codes() {
+        let table = table();
+        let unknown = table.validate_json("{}", "DELETE /", "admin").expect_err("no such endpoint");
+        assert_eq!(unknown.code(), ErrorCode::UnknownEndpoint);
+        assert_eq!(unknown.subject(), Some("DELETE /"));
+        let bad_json = table.validate_json("{", "GET /api/search", "admin").expect_err("not JSON");
+        assert_eq!(bad_json.code(), ErrorCode::InvalidJson);
+        let huge = "x".repeat(limits::MAX_REQUEST_BYTES + 1);
+        let too_large = table.validate_json(&huge, "GET /api/search", "admin").expect_err("too large");
+        assert_eq!(too_large.code(), ErrorCode::InputTooLarge);
+        let not_object = table.validate_json("[1]", "GET /api/search", "admin").expect("endpoint exists");
+        assert_eq!(codes(&not_object), ["FIELD_TYPE"]);
+    }
+
+    #[test]
+    fn invalid_tables_are_rejected() {
+        let typo = RuleTable::from_json(r#"{"endpoints":{"e":{"fields":{"n":{"maxLen":3}}}}}"#).expect_err("typo");
+        assert_eq!(typo.code(), ErrorCode::InvalidRules);
+        let bad_type = RuleTable::from_json(r#"{"endpoints":{"e":{"fields":{"n":{"type":"str"}}}}}"#).expect_err("type");
+        assert_eq!(bad_type.code(), ErrorCode::InvalidRules);
+        let bad_pattern = RuleTable::from_json(r#"{"endpoints":{"e":{"fields":{"n":{"pattern":"(a"}}}}}"#).expect_err("pattern");
+        assert_eq!(bad_pattern.code(), ErrorCode::InvalidPattern);
+        assert_eq!(bad_pattern.subject(), Some("n"));
+        let lookaround = RuleTable::from_json(r#"{"endpoints":{"e":{"fields":{"n":{"pattern":"(?=a)"}}}}}"#).expect_err("look-around");
+        assert_eq!(lookaround.code(), ErrorCode::InvalidPattern);
+        let long = format!(r#"{{"endpoints":{{"e":{{"fields":{{"n":{{"pattern":"{}"}}}}}}}}}}"#, "a".repeat(2000));
+        assert_eq!(RuleTable::from_json(&long).expect_err("long").code(), ErrorCode::InvalidPattern);
+        let blowup = r#"{"endpoints":{"e":{"fields":{"n":{"pattern":"(\\w{100}){100}"}}}}}"#;
+        assert_eq!(RuleTable::from_json(blowup).expect_err("compiled size").code(), ErrorCode::InvalidPattern);
+    }
+}

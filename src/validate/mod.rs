@@ -212,6 +212,8 @@ impl UploadValidator {
         let stage = std::mem::replace(&mut self.stage, Stage::Finished);
         match stage {
             Stage::Finished => return Err(finished_error()),
+            // An empty file gets one FILE_EMPTY finding, not a second one from its reader.
+            Stage::Sniffing(prefix) if prefix.is_empty() => {}
             Stage::Sniffing(prefix) => {
                 self.start_reading(&prefix);
                 if let Stage::Reading(mut reader) = std::mem::replace(&mut self.stage, Stage::Finished) {
@@ -237,10 +239,6 @@ impl UploadValidator {
             self.stage = Stage::Rejected;
             return;
         };
-        if prefix.is_empty() {
-            self.stage = Stage::Reading(dataset::reader(format, &self.reader_options()));
-            return;
-        }
         if let Some(finding) = check_magic(format, sniff::sniff(prefix)) {
             let fatal = finding.severity == Severity::Error;
             self.checker.push(finding);
@@ -477,5 +475,132 @@ impl Sink for Checker {
 
     fn finding(&mut self, finding: Finding) {
         self.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|finding| finding.code.as_str()).collect()
+    }
+
+    fn validate(name: &str, bytes: &[u8]) -> Report {
+        validate_upload(bytes, UploadOptions::new(name))
+    }
+
+    #[test]
+    fn declared_size_rejects_before_reading() {
+        let options = UploadOptions::new("a.csv").declared_size(2 * MIB).max_file_size_mb(1).expect("valid limit");
+        let mut validator = UploadValidator::new(options);
+        assert!(validator.is_rejected());
+        validator.update(b"a,b\n1,2\n").expect("not finished");
+        let report = validator.finish().expect("first finish");
+        assert_eq!(codes(&report.errors), ["FILE_TOO_LARGE"]);
+        assert_eq!(report.stats.records, 0);
+    }
+
+    #[test]
+    fn streamed_size_over_limit_is_reported_once() {
+        let options = UploadOptions::new("a.csv").max_file_size_mb(1).expect("valid limit");
+        let mut validator = UploadValidator::new(options);
+        let row = b"1,2\n".repeat(100_000);
+        for _ in 0..4 {
+            validator.update(&row).expect("not finished");
+        }
+        assert!(validator.is_rejected());
+        let report = validator.finish().expect("first finish");
+        assert_eq!(codes(&report.errors), ["FILE_TOO_LARGE"]);
+        assert_eq!(report.stats.bytes, 1_600_000);
+    }
+
+    #[test]
+    fn limit_option_is_checked() {
+        assert_eq!(UploadOptions::new("a.csv").max_file_size_mb(0).expect_err("zero").code(), ErrorCode::InvalidOptions);
+        let above = limits::MAX_FILE_SIZE_MB_CEILING + 1;
+        assert_eq!(UploadOptions::new("a.csv").max_file_size_mb(above).expect_err("above").code(), ErrorCode::InvalidOptions);
+        assert_eq!(UploadOptions::new("a.csv").csv_delimiter('x').expect_err("delimiter").subject(), Some("csvDelimiter"));
+    }
+
+    #[test]
+    fn disallowed_extension_stops_reading() {
+        let report = validate("notes.txt", b"<script>alert(1)</script>");
+        assert_eq!(codes(&report.errors), ["EXTENSION_NOT_ALLOWED"]);
+        assert_eq!(report.stats.format, None);
+        let report = validate("notes", b"a");
+        assert_eq!(report.errors[0].message, "file name has no extension; upload a .csv, .json, .jsonl or .parquet file");
+    }
+
+    #[test]
+    fn content_type_mismatch_is_a_warning() {
+        let check = |content_type: &str| {
+            validate_upload(b"a,b\n1,2\n", UploadOptions::new("a.csv").content_type(content_type)).warnings
+        };
+        assert_eq!(codes(&check("image/png")), ["CONTENT_TYPE_MISMATCH"]);
+        assert_eq!(codes(&check("text/csv; charset=utf-8")), Vec::<&str>::new());
+        assert_eq!(codes(&check("TEXT/CSV")), Vec::<&str>::new());
+        assert_eq!(codes(&check("")), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn renamed_files_are_caught_by_magic_bytes() {
+        let report = validate("sessions.parquet", b"id,note\n1,hello\n");
+        assert_eq!(codes(&report.errors), ["CONTENT_MISMATCH"]);
+        let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+        elf.extend_from_slice(&[0; 64]);
+        let report = validate("sessions.csv", &elf);
+        assert_eq!(codes(&report.errors), ["CONTENT_MISMATCH"]);
+        assert_eq!(report.errors[0].location.offset, Some(0));
+    }
+
+    #[test]
+    fn empty_file_is_invalid() {
+        assert_eq!(codes(&validate("a.csv", b"").errors), ["FILE_EMPTY"]);
+        assert_eq!(codes(&validate("a.json", b"").errors), ["FILE_EMPTY"]);
+    }
+
+    #[test]
+    fn findings_are_capped_per_code() {
+        let mut csv = String::from("id,formula\n");
+        for index in 0..150 {
+            csv.push_str(&format!("{index},=1+{index}\n"));
+        }
+        let report = validate("a.csv", csv.as_bytes());
+        assert_eq!(report.errors.len(), limits::MAX_FINDINGS_PER_CODE);
+        assert_eq!(report.stats.suppressed, 50);
+        assert_eq!(report.stats.records, 150);
+    }
+
+    #[test]
+    fn header_cells_are_checked() {
+        let report = validate("a.csv", b"id,<script>x</script>\n1,2\n");
+        assert_eq!(codes(&report.errors), ["MALICIOUS_CONTENT"]);
+        assert_eq!(report.errors[0].location.column.as_deref(), Some("<script>x</script>"));
+    }
+
+    #[test]
+    fn chunking_does_not_change_the_report() {
+        let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/datasets/problems.csv"))
+            .expect("example exists");
+        let whole = validate("problems.csv", &input);
+        assert_eq!(codes(&whole.errors), ["FORMULA_INJECTION", "MALICIOUS_CONTENT", "CSV_RAGGED_ROW"]);
+        assert_eq!(codes(&whole.warnings), ["SECRET"]);
+        for size in [1, 2, 3, 7, 64, 4096] {
+            let mut validator = UploadValidator::new(UploadOptions::new("problems.csv"));
+            for chunk in input.chunks(size) {
+                validator.update(chunk).expect("not finished");
+            }
+            assert_eq!(validator.finish().expect("first finish"), whole, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn finished_validator_returns_errors() {
+        let mut validator = UploadValidator::new(UploadOptions::new("a.json"));
+        validator.update(b"[]").expect("not finished");
+        assert!(validator.finish().expect("first finish").valid);
+        assert_eq!(validator.finish().expect_err("second finish").code(), ErrorCode::AlreadyFinished);
+        assert_eq!(validator.update(b"x").expect_err("update after finish").code(), ErrorCode::AlreadyFinished);
     }
 }
