@@ -15,7 +15,8 @@
 //!
 //! Without FILE arguments it reads the counsel-chat CSV from the shared data folder and the files
 //! that `node bench/make-data.mjs` writes to `target/bench/`. With `--json` the results go to
-//! stdout as one JSON array for `bench/table.mjs`; progress always goes to stderr.
+//! stdout as one JSON array for `bench/table.mjs`, and progress always goes to stderr. Run by
+//! `cargo test --benches` instead, it makes one pass over the counsel-chat CSV as a smoke test.
 
 use std::fs::File;
 use std::hint::black_box;
@@ -51,23 +52,29 @@ struct Samples {
 }
 
 fn main() {
-    let mut runs = DEFAULT_RUNS;
+    let mut runs = None;
     let mut print_json = false;
+    let mut is_bench = false;
     let mut inputs: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or_else(|| usage()),
+            "--runs" => runs = Some(args.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0).unwrap_or_else(|| usage())),
             "--json" => print_json = true,
-            // `cargo bench` passes --bench to every bench binary.
-            "--bench" => {}
+            // `cargo bench` passes --bench to every bench binary, and `cargo test --benches` does not.
+            "--bench" => is_bench = true,
             flag if flag.starts_with("--") => usage(),
             path => inputs.push(PathBuf::from(path)),
         }
     }
     if inputs.is_empty() {
         inputs = DEFAULT_INPUTS.iter().map(PathBuf::from).collect();
+        // Under `cargo test` the benchmark is only a smoke test: one run over the small file.
+        if !is_bench {
+            inputs.truncate(1);
+        }
     }
+    let runs = runs.unwrap_or(if is_bench { DEFAULT_RUNS } else { 1 });
 
     let peak_is_per_case = reset_peak_rss();
     if !peak_is_per_case {
