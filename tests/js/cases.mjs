@@ -708,8 +708,8 @@ export const cases = [
   {
     name: "streaming: character split at chunk edge",
     run(api) {
-      // A 4-byte emoji straddles each offset from 8188 to 8196, so some chunk boundary (and the
-      // end of the leading bytes that decide the content kind) falls inside one.
+      // Eight 4-byte emoji fill bytes 8187 to 8218, so the splits below and the end of the
+      // 8 KiB of leading bytes that decide the content kind fall inside a character.
       let text = "id,note\n";
       while (text.length < 8180) text += `${text.length},plain ascii note\n`;
       text += `${text.length},${"😀".repeat(8)}\n`;
