@@ -878,7 +878,10 @@ mod tests {
         assert_eq!(finding.code, Code::CsvRaggedRow);
         assert_eq!(finding.severity, Severity::Error);
         assert_eq!(finding.location, location(3, 8, Some(2), None));
-        assert_eq!(finding.message, "record has 3 fields but the header has 2; quote fields that contain the delimiter");
+        assert_eq!(
+            finding.message,
+            "record has 3 fields but the header has 2; quote fields that contain the delimiter"
+        );
         assert_eq!(sink.values[4], cell("5", 3, 12, 2, "#3"));
     }
 
@@ -1034,7 +1037,8 @@ mod tests {
 
     #[test]
     fn counsel_chat_dataset() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/therapy/counsel-chat/20200325_counsel_chat.csv");
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/therapy/counsel-chat/20200325_counsel_chat.csv");
         let Ok(input) = std::fs::read(path) else {
             println!("skipped: {path} is not present");
             return;
