@@ -19,7 +19,7 @@ use crate::report::{Code, Finding, Location};
 const QUOTE: u8 = b'"';
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
-/// Delimiters that detection chooses from, in order of preference.
+/// Delimiters that detection chooses from.
 const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// Records compared when detecting the delimiter. Twenty are enough to see a stable count, and
@@ -125,9 +125,10 @@ impl Reader for CsvReader {
 }
 
 /// Chooses the delimiter whose count outside quotes is the same, and not zero, on each of the
-/// first complete records of `sample`. Returns `,` when no candidate or more than one fits,
-/// because RFC 4180 defines the comma. `at_end` means the sample is the whole file, so its last
-/// record is complete even without a line end.
+/// first complete records of `sample`. When several fit, `,` wins if it is one of them, and
+/// otherwise the one with the highest count. A tie or no fit gives `,`, the RFC 4180 delimiter.
+/// `at_end` means the sample is the whole file, so its last record is complete without a line
+/// end.
 fn detect_delimiter(sample: &[u8], at_end: bool) -> u8 {
     let mut tally = DelimiterTally::default();
     let mut counts = [0usize; CANDIDATES.len()];
