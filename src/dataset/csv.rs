@@ -122,6 +122,10 @@ impl Reader for CsvReader {
     fn records(&self) -> u64 {
         self.parser.records
     }
+
+    fn csv_delimiter(&self) -> Option<u8> {
+        self.delimiter()
+    }
 }
 
 /// Chooses the delimiter whose count outside quotes is the same, and not zero, on each of the

@@ -154,6 +154,11 @@ pub trait Reader {
 
     /// Returns the number of data records read so far.
     fn records(&self) -> u64;
+
+    /// Returns the CSV delimiter in use, once it is known; `None` for other formats.
+    fn csv_delimiter(&self) -> Option<u8> {
+        None
+    }
 }
 
 /// Options for [`reader`].

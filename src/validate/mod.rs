@@ -256,6 +256,7 @@ impl UploadValidator {
     fn finish_reader(&mut self, reader: &mut dyn Reader) {
         reader.finish(&mut self.checker);
         self.checker.stats.records = reader.records();
+        self.checker.stats.delimiter = reader.csv_delimiter().map(|byte| char::from(byte).to_string());
     }
 
     fn reader_options(&self) -> ReaderOptions {
