@@ -231,53 +231,59 @@ pub fn is_invisible(c: char) -> bool {
 /// Returns `false` when [`fold`] would only lower-case ASCII letters.
 ///
 /// In that case `fold(input).text == input.to_ascii_lowercase()` and every offset maps to
-/// itself, so a caller can match case-insensitively on the input directly. The check reads the
-/// input once: it looks for `&`, `%` and non-ASCII characters that are invisible, change under
-/// lower-casing or may change under NFKC.
+/// itself, so a caller can match case-insensitively on the input directly. The check looks for
+/// `&`, `%` and non-ASCII characters that are invisible, change under lower-casing or may
+/// change under NFKC. It decodes only the non-ASCII parts of the input.
 pub fn needs_folding(input: &str) -> bool {
-    let bytes = input.as_bytes();
-    if memchr::memchr2(b'&', b'%', bytes).is_some() {
+    if memchr::memchr2(b'&', b'%', input.as_bytes()).is_some() {
         return true;
     }
-    if input.is_ascii() {
-        return false;
-    }
-    let mut previous_ascii = None;
-    let mut run_start = None;
-    for (at, c) in input.char_indices() {
-        if c.is_ascii() {
-            if let Some(start) = run_start.take() {
-                if run_needs_folding(input, previous_ascii, start..at) {
-                    return true;
-                }
-            }
-            previous_ascii = Some(at);
-            continue;
-        }
-        if run_start.is_none() {
-            run_start = Some(at);
-        }
-        if is_invisible(c) || !lowercase_is_identity(c) {
+    non_ascii_runs(input).any(|run| {
+        let Some(chars) = input.get(run.clone()) else {
+            return true;
+        };
+        if chars.chars().any(|c| is_invisible(c) || !lowercase_is_identity(c)) {
             return true;
         }
-    }
-    match run_start {
-        Some(start) => run_needs_folding(input, previous_ascii, start..input.len()),
-        None => false,
-    }
+        let segment = input.get(segment_start(run.start)..run.end).unwrap_or(chars);
+        is_nfkc_quick(segment.chars()) != IsNormalized::Yes
+    })
 }
 
-/// Returns whether NFKC may change a run of non-ASCII characters together with the ASCII
-/// character just before it, which a leading combining mark could compose with.
-fn run_needs_folding(input: &str, previous_ascii: Option<usize>, run: Range<usize>) -> bool {
-    let start = match previous_ascii {
-        Some(at) if at + 1 == run.start => at,
-        _ => run.start,
-    };
-    match input.get(start..run.end) {
-        Some(segment) => is_nfkc_quick(segment.chars()) != IsNormalized::Yes,
-        None => true,
+/// Returns the byte ranges of the maximal runs of non-ASCII characters in `text`.
+fn non_ascii_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = find_non_ascii(bytes, at)?;
+        let end = bytes
+            .get(start..)
+            .and_then(|rest| rest.iter().position(u8::is_ascii))
+            .map_or(bytes.len(), |len| start + len);
+        at = end;
+        Some(start..end)
+    })
+}
+
+/// Returns the index of the first non-ASCII byte at or after `from`.
+fn find_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut offset = from;
+    // `is_ascii` on a block reads whole words at a time, which is much faster than a byte loop
+    // on mostly-ASCII text.
+    for block in rest.chunks(64) {
+        if !block.is_ascii() {
+            return block.iter().position(|b| !b.is_ascii()).map(|i| offset + i);
+        }
+        offset += block.len();
     }
+    None
+}
+
+/// Returns where the NFKC segment of a non-ASCII run starting at `run_start` begins: one byte
+/// earlier, at the ASCII character that a leading combining mark may compose with.
+fn segment_start(run_start: usize) -> usize {
+    run_start.saturating_sub(1)
 }
 
 fn lowercase_is_identity(c: char) -> bool {
@@ -326,20 +332,28 @@ pub fn fold(input: &str) -> Folded {
 }
 
 fn strip_invisible(input: &str) -> Folded {
-    let mut builder = Builder::with_capacity(input.len());
+    let mut builder: Option<Builder> = None;
     let mut copied = 0;
-    for (at, c) in input.char_indices() {
-        if is_invisible(c) {
+    for run in non_ascii_runs(input) {
+        let Some(chars) = input.get(run.clone()) else {
+            continue;
+        };
+        for (offset, c) in chars.char_indices().filter(|&(_, c)| is_invisible(c)) {
+            let at = run.start + offset;
+            let out = builder.get_or_insert_with(|| Builder::with_capacity(input.len()));
             if let Some(piece) = input.get(copied..at) {
-                builder.push_linear(piece, copied);
+                out.push_linear(piece, copied);
             }
             copied = at + c.len_utf8();
         }
     }
+    let Some(mut out) = builder else {
+        return Folded::identity(input);
+    };
     if let Some(piece) = input.get(copied..) {
-        builder.push_linear(piece, copied);
+        out.push_linear(piece, copied);
     }
-    builder.finish(input.len())
+    out.finish(input.len())
 }
 
 /// Named character references decoded by [`fold`]: the ones that spell markup, URL schemes or
@@ -536,31 +550,22 @@ fn utf8_width(lead: u8) -> usize {
 /// because a leading combining mark may compose with it.
 fn normalize_nfkc(prev: &Folded) -> Option<Folded> {
     let text = &prev.text;
-    if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let mut out = Builder::with_capacity(text.len());
+    let mut builder: Option<Builder> = None;
     let mut copied = 0;
-    let mut at = 0;
-    while let Some(found) = bytes.get(at..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())) {
-        let run_start = at + found;
-        let run_end = bytes
-            .get(run_start..)
-            .and_then(|rest| rest.iter().position(u8::is_ascii))
-            .map_or(bytes.len(), |len| run_start + len);
-        at = run_end;
-        let segment_start = if run_start > copied { run_start - 1 } else { run_start };
-        let Some(segment) = text.get(segment_start..run_end) else {
+    for run in non_ascii_runs(text) {
+        let start = segment_start(run.start).max(copied);
+        let Some(segment) = text.get(start..run.end) else {
             continue;
         };
         if is_nfkc_quick(segment.chars()) == IsNormalized::Yes {
             continue;
         }
-        out.copy_from(prev, copied..segment_start);
-        push_nfkc_segment(&mut out, prev, segment_start, segment);
-        copied = run_end;
+        let out = builder.get_or_insert_with(|| Builder::with_capacity(text.len()));
+        out.copy_from(prev, copied..start);
+        push_nfkc_segment(out, prev, start, segment);
+        copied = run.end;
     }
+    let mut out = builder?;
     out.copy_from(prev, copied..text.len());
     Some(out.finish(prev.source_len))
 }
@@ -594,25 +599,40 @@ fn push_nfkc_segment(out: &mut Builder, prev: &Folded, start: usize, segment: &s
 
 /// Lower-cases `prev`. When no character changes its UTF-8 length, the map stays as it is.
 fn lowercase(mut prev: Folded) -> Folded {
-    if prev.text.is_ascii() {
-        prev.text.make_ascii_lowercase();
+    // ASCII lower-casing keeps every length, so it can run in place before the rest.
+    prev.text.make_ascii_lowercase();
+    let mut changed: Vec<(usize, char)> = Vec::new();
+    for run in non_ascii_runs(&prev.text) {
+        let Some(chars) = prev.text.get(run.clone()) else {
+            continue;
+        };
+        let changes = chars.char_indices().filter(|&(_, c)| !lowercase_is_identity(c));
+        changed.extend(changes.map(|(offset, c)| (run.start + offset, c)));
+    }
+    if changed.is_empty() {
         return prev;
     }
-    let keeps_lengths = prev.text.chars().all(|c| {
+
+    let keeps_lengths = changed.iter().all(|&(_, c)| {
         let mut lower = c.to_lowercase();
         matches!(lower.next(), Some(l) if l.len_utf8() == c.len_utf8()) && lower.next().is_none()
     });
     if keeps_lengths {
-        prev.text = prev.text.chars().flat_map(char::to_lowercase).collect();
+        let mut text = String::with_capacity(prev.text.len());
+        let mut copied = 0;
+        for &(at, c) in &changed {
+            text.push_str(prev.text.get(copied..at).unwrap_or_default());
+            text.extend(c.to_lowercase());
+            copied = at + c.len_utf8();
+        }
+        text.push_str(prev.text.get(copied..).unwrap_or_default());
+        prev.text = text;
         return prev;
     }
 
     let mut out = Builder::with_capacity(prev.text.len());
     let mut copied = 0;
-    for (at, c) in prev.text.char_indices() {
-        if lowercase_is_identity(c) {
-            continue;
-        }
+    for (at, c) in changed {
         out.copy_from(&prev, copied..at);
         let end = at + c.len_utf8();
         let lower: String = c.to_lowercase().collect();
