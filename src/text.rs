@@ -879,11 +879,8 @@ mod tests {
     #[test]
     fn mapping_covers_each_source_once() {
         // Every folded byte maps inside the input and source starts never go backwards.
-        let inputs = [
-            "Ａ&#60;%3C\u{200B}e\u{301}İ&lt;x%E2%82%AC…ﬁ",
-            "%%%&&&;;;#",
-            "&#x1F600;%F0%9F%98%80",
-        ];
+        let inputs =
+            ["Ａ&#60;%3C\u{200B}e\u{301}İ&lt;x%E2%82%AC…ﬁ", "%%%&&&;;;#", "&#x1F600;%F0%9F%98%80"];
         for input in inputs {
             let folded = fold(input);
             let mut last_start = 0;

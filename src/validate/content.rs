@@ -94,7 +94,9 @@ const RULES: &[Rule] = &[
         name: "data_html_url",
         reason: "contains a data: URL with an HTML or SVG document",
         trigger: b':',
-        pattern: Pattern::Regex(r"\bdata[\x00-\x20]*:[\x00-\x20]*(?:text/html|image/svg\+xml|application/xhtml\+xml)"),
+        pattern: Pattern::Regex(
+            r"\bdata[\x00-\x20]*:[\x00-\x20]*(?:text/html|image/svg\+xml|application/xhtml\+xml)",
+        ),
     },
     Rule {
         name: "eval_call",

@@ -97,10 +97,7 @@ const RULES: &[Rule] = &[
         haystack: Haystack::Raw,
         pattern: r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----",
     },
-    raw(
-        "aws_access_key_id",
-        r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b",
-    ),
+    raw("aws_access_key_id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b"),
     lowered(
         "aws_secret_access_key",
         Check::Format,
@@ -154,11 +151,7 @@ const RULES: &[Rule] = &[
         haystack: Haystack::RawContaining("://"),
         pattern: r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<bare>[^\s/@]+)@[A-Za-z0-9\[]",
     },
-    lowered(
-        "bearer_token",
-        Check::RandomValue,
-        r"\bbearer\s+(?P<bare>[a-z0-9._~+/-]{20,}=*)",
-    ),
+    lowered("bearer_token", Check::RandomValue, r"\bbearer\s+(?P<bare>[a-z0-9._~+/-]{20,}=*)"),
     lowered(
         "password_assignment",
         Check::Password,
@@ -375,7 +368,7 @@ const TOKEN_BYTES: [bool; 256] = {
 };
 
 fn is_token_byte(b: u8) -> bool {
-    TOKEN_BYTES[usize::from(b)]
+    TOKEN_BYTES.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// Returns the ranges of base64 or base64url runs that look like random secrets, each with up
@@ -388,8 +381,12 @@ fn high_entropy_tokens(haystack: &[u8]) -> Vec<Range<usize>> {
         if is_token_byte(b) {
             continue;
         }
-        if at - run_start >= MIN_TOKEN_LEN && haystack.get(run_start..at).is_some_and(is_random_token) {
-            let padding = haystack.get(at..).map_or(0, |rest| rest.iter().take(2).take_while(|&&p| p == b'=').count());
+        if at - run_start >= MIN_TOKEN_LEN
+            && haystack.get(run_start..at).is_some_and(is_random_token)
+        {
+            let padding = haystack
+                .get(at..)
+                .map_or(0, |rest| rest.iter().take(2).take_while(|&&p| p == b'=').count());
             tokens.push(run_start..at + padding);
         }
         run_start = at + 1;
@@ -433,7 +430,9 @@ fn mean_word_len(run: &[u8]) -> f64 {
         let next = run.get(i + 1).copied().unwrap_or(b' ');
         let starts_piece = !previous.is_ascii_alphabetic()
             || (b.is_ascii_uppercase() && previous.is_ascii_lowercase())
-            || (b.is_ascii_uppercase() && previous.is_ascii_uppercase() && next.is_ascii_lowercase());
+            || (b.is_ascii_uppercase()
+                && previous.is_ascii_uppercase()
+                && next.is_ascii_lowercase());
         pieces += usize::from(starts_piece);
     }
     if pieces == 0 {
@@ -467,10 +466,8 @@ fn resolve_overlaps(mut found: Vec<(usize, Range<usize>)>, value: &str) -> Vec<S
     found.sort_by_key(|(priority, range)| (*priority, range.start));
     let mut kept: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     for (priority, range) in found {
-        let overlaps_before = kept
-            .range(..range.end)
-            .next_back()
-            .is_some_and(|(_, &(end, _))| end > range.start);
+        let overlaps_before =
+            kept.range(..range.end).next_back().is_some_and(|(_, &(end, _))| end > range.start);
         if overlaps_before || range.is_empty() {
             continue;
         }
@@ -590,7 +587,8 @@ mod tests {
 
     #[test]
     fn aws_secret_access_key() {
-        let key = random_text(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+", 40, 7);
+        let key =
+            random_text(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+", 40, 7);
         let value = format!("aws_secret_access_key = {key}\n");
         let found = scan(&value);
         assert_eq!(found.len(), 1);
@@ -605,7 +603,10 @@ mod tests {
             assert_found(&format!("{prefix}{}", alnum(36)), "github_token");
         }
         assert_none(&format!("ghp_{}", alnum(20)));
-        assert_found(&format!("github_pat_{}_{}", alnum(22), alnum(59)), "github_fine_grained_token");
+        assert_found(
+            &format!("github_pat_{}_{}", alnum(22), alnum(59)),
+            "github_fine_grained_token",
+        );
         assert_none("github_pat_short");
     }
 
@@ -617,7 +618,12 @@ mod tests {
             assert_found(&format!("xox{letter}-{}-{}", "1".repeat(11), alnum(24)), "slack_token");
         }
         assert_none("xoxo-hugs and kisses");
-        let hook = format!("https://hooks.slack.com/services/T{}/B{}/{}", "0".repeat(8), "0".repeat(8), alnum(24));
+        let hook = format!(
+            "https://hooks.slack.com/services/T{}/B{}/{}",
+            "0".repeat(8),
+            "0".repeat(8),
+            alnum(24)
+        );
         assert_found(&hook, "slack_webhook_url");
         assert_none("https://hooks.slack.com/services/");
     }
@@ -671,7 +677,9 @@ mod tests {
     #[test]
     fn azure_storage_key() {
         let key = format!("{}==", "Z".repeat(86));
-        let value = format!("DefaultEndpointsProtocol=https;AccountName=x;AccountKey={key};EndpointSuffix=y");
+        let value = format!(
+            "DefaultEndpointsProtocol=https;AccountName=x;AccountKey={key};EndpointSuffix=y"
+        );
         let found = scan(&value);
         assert_eq!(rules(&value), ["azure_storage_key"]);
         assert_eq!(&value[found[0].start..found[0].end], key);
@@ -697,7 +705,9 @@ mod tests {
             assert_eq!(&value[found[0].start..found[0].start + 10], "-----BEGIN");
             assert!(value[..found[0].end].ends_with("KEY-----"), "{kind:?}");
         }
-        let pgp = format!("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{body}\n-----END PGP PRIVATE KEY BLOCK-----");
+        let pgp = format!(
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{body}\n-----END PGP PRIVATE KEY BLOCK-----"
+        );
         assert_found(&pgp, "private_key");
         assert_found("-----BEGIN RSA PRIVATE KEY-----", "private_key");
         assert_none("-----BEGIN PUBLIC KEY-----");
@@ -766,7 +776,11 @@ mod tests {
                 let mixed = bytes.iter().any(u8::is_ascii_digit)
                     && bytes.iter().any(u8::is_ascii_lowercase)
                     && bytes.iter().any(u8::is_ascii_uppercase);
-                assert!(!mixed, "random token of {len} rejected, entropy {}", shannon_entropy(bytes));
+                assert!(
+                    !mixed,
+                    "random token of {len} rejected, entropy {}",
+                    shannon_entropy(bytes)
+                );
                 continue;
             }
             let value = format!("note {token} end");
@@ -877,7 +891,10 @@ mod tests {
             }
             let seconds = started.elapsed().as_secs_f64();
             let rate = (bytes * rounds) as f64 / seconds / 1e6;
-            println!("{name}: {rate:.0} MB/s over {} cells, {bytes} bytes, {found} found", cells.len());
+            println!(
+                "{name}: {rate:.0} MB/s over {} cells, {bytes} bytes, {found} found",
+                cells.len()
+            );
         };
         measure("fold", &|cell| crate::text::fold(cell).text.len().min(1));
         measure("content", &|cell| content::scan(cell).len());
