@@ -548,6 +548,10 @@ fn utf8_width(lead: u8) -> usize {
 /// ASCII character reorders or composes with a character before it. Only a segment that fails
 /// the quick check is normalized. The ASCII character just before a non-ASCII run joins the run,
 /// because a leading combining mark may compose with it.
+///
+/// NOTE: text made mostly of compatibility or combining characters folds at about 10 to
+/// 25 MB/s (optimized native build on a 2-core AMD EPYC), against about 700 MB/s for English
+/// prose, because each such segment is normalized on its own.
 fn normalize_nfkc(prev: &Folded) -> Option<Folded> {
     let text = &prev.text;
     let mut builder: Option<Builder> = None;
@@ -577,22 +581,36 @@ fn normalize_nfkc(prev: &Folded) -> Option<Folded> {
 /// result maps to the whole source range of the segment.
 fn push_nfkc_segment(out: &mut Builder, prev: &Folded, start: usize, segment: &str) {
     let whole: String = segment.nfkc().collect();
-    let mut pieces: Vec<(Range<usize>, String)> = Vec::new();
-    let mut joined = String::with_capacity(whole.len());
-    for (offset, c) in segment.char_indices() {
-        let piece: String = c.nfkc().collect();
-        joined.push_str(&piece);
-        pieces.push((start + offset..start + offset + c.len_utf8(), piece));
+
+    // Byte ranges in `whole` of each character's own NFKC form, if the forms add up to `whole`.
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    let mut covered = 0;
+    for c in segment.chars() {
+        let piece_start = covered;
+        let mut aligned = true;
+        for normalized in c.nfkc() {
+            let mut utf8 = [0; 4];
+            let encoded = normalized.encode_utf8(&mut utf8).as_bytes();
+            aligned &= whole.as_bytes().get(covered..covered + encoded.len()) == Some(encoded);
+            covered += encoded.len();
+        }
+        if !aligned {
+            break;
+        }
+        pieces.push(piece_start..covered);
     }
-    if joined != whole {
+    if covered != whole.len() || pieces.len() != segment.chars().count() {
         out.push_mapped(&whole, prev.source_range(start..start + segment.len()));
         return;
     }
-    for (range, piece) in pieces {
-        if prev.text.get(range.clone()) == Some(piece.as_str()) {
+
+    for ((offset, c), piece) in segment.char_indices().zip(pieces) {
+        let range = start + offset..start + offset + c.len_utf8();
+        let normalized = whole.get(piece).unwrap_or_default();
+        if prev.text.get(range.clone()) == Some(normalized) {
             out.copy_from(prev, range);
         } else {
-            out.push_mapped(&piece, prev.source_range(range));
+            out.push_mapped(normalized, prev.source_range(range));
         }
     }
 }
@@ -691,7 +709,7 @@ pub(crate) mod test_corpus {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Returns the source range of every byte of the folded text, for exact comparisons.
@@ -917,5 +935,47 @@ mod tests {
         let folded = fold(&input);
         assert!(folded.text.len() < input.len());
         assert!(!folded.text.contains('<'));
+    }
+
+    /// Fragments that exercise every folding step and their interactions.
+    pub(crate) const FRAGMENTS: &[&str] = &[
+        "&", "#", "x", "3C", "%", "25", "lt", ";", "amp", "\u{200B}", "e", "\u{301}", "Ａ", "İ",
+        "…", "<", "a", "S", "%E2", "%80", "ﬁ", "\u{FEFF}", "ǅ", "ẞ", "Σ", "\u{1100}", "\u{1161}",
+        "\u{11A8}", "가", "\u{0F73}", "%F0", "%9F", "é", " ", "Ω",
+    ];
+
+    /// Returns `count` strings built from [`FRAGMENTS`] with a fixed pseudo-random sequence.
+    pub(crate) fn random_fragment_strings(count: usize) -> Vec<String> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |bound: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % bound
+        };
+        (0..count)
+            .map(|_| {
+                let len = next(24);
+                (0..len).map(|_| FRAGMENTS[next(FRAGMENTS.len())]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_fragments_keep_map_valid() {
+        for input in random_fragment_strings(20_000) {
+            let folded = fold(&input);
+            let mut last_start = 0;
+            for (at, c) in folded.text.char_indices() {
+                let range = folded.source_range(at..at + c.len_utf8());
+                assert!(range.start <= range.end, "{input:?}: {range:?}");
+                assert!(range.end <= input.len(), "{input:?}: {range:?}");
+                assert!(input.is_char_boundary(range.start), "{input:?}: {range:?}");
+                assert!(input.is_char_boundary(range.end), "{input:?}: {range:?}");
+                assert!(range.start >= last_start, "{input:?}: {range:?}");
+                last_start = range.start;
+            }
+            if !needs_folding(&input) {
+                assert_eq!(folded.text, input.to_ascii_lowercase(), "{input:?}");
+            }
+        }
     }
 }

@@ -437,4 +437,23 @@ mod tests {
         }
         assert!(hits.is_empty(), "matches in counsel-chat (cell index, rule): {hits:?}");
     }
+
+    #[test]
+    fn random_fragments_never_panic() {
+        use crate::validate::{filename, formula, secrets};
+        for input in crate::text::tests::random_fragment_strings(20_000) {
+            for found in scan(&input) {
+                assert!(input.is_char_boundary(found.start), "{input:?}: {found:?}");
+                assert!(input.is_char_boundary(found.end), "{input:?}: {found:?}");
+                assert!(found.start < found.end, "{input:?}: {found:?}");
+            }
+            for secret in secrets::scan(&input) {
+                assert!(input.is_char_boundary(secret.start), "{input:?}: {secret:?}");
+                assert!(input.is_char_boundary(secret.end), "{input:?}: {secret:?}");
+            }
+            let _ = formula::is_formula(&input);
+            let _ = filename::check(&input);
+            let _ = filename::extension(&input);
+        }
+    }
 }
