@@ -16,6 +16,10 @@ started=$SECONDS
 step "setup"
 scripts/setup.sh
 
+step "lints (clippy, native and wasm32)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -- -D warnings
+
 step "native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 

@@ -92,7 +92,7 @@ impl ParquetReader {
     }
 
     /// Checks the framing and decodes the footer, returning the first problem found.
-    #[expect(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
+    #[allow(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
     fn check(&mut self) -> Result<FileMetadata, Finding> {
         if self.head.as_slice() == ENCRYPTED_MAGIC.as_slice() {
             return Err(invalid("encrypted", 0, ENCRYPTED_MESSAGE));
@@ -166,7 +166,7 @@ impl Reader for ParquetReader {
 
 /// Returns the footer at the end of `before_trailer` after checking that `footer_length` fits
 /// in a file of `file_length` bytes and in [`MAX_PARQUET_FOOTER_BYTES`].
-#[expect(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
+#[allow(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
 fn footer_slice(before_trailer: &[u8], footer_length: u32, file_length: u64) -> Result<&[u8], Finding> {
     let trailer_offset = file_length.saturating_sub(TRAILER_BYTES as u64);
     let available = file_length.saturating_sub(MIN_FILE_BYTES);
