@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use memchr::memchr2;
 
 use super::{Field, Reader, Sink, Value, ValueKind};
-use crate::limits::{MAX_JSON_DEPTH, MAX_JSON_NUMBER_BYTES, MAX_VALUE_BYTES};
+use crate::limits::{MAX_FINDINGS_PER_CODE, MAX_JSON_DEPTH, MAX_JSON_NUMBER_BYTES, MAX_VALUE_BYTES};
 use crate::report::{Code, Finding, Location};
 
 /// The UTF-8 byte order mark, skipped at the start of the input.
@@ -239,6 +239,8 @@ pub(crate) struct Parser {
     /// A `\uD800`-`\uDBFF` escape waiting for its low surrogate.
     high_surrogate: Option<u16>,
     number_too_long: bool,
+    /// Findings reported so far per code, across all documents.
+    reported: Vec<(Code, usize)>,
 }
 
 impl Parser {
@@ -266,6 +268,7 @@ impl Parser {
             string_invalid_utf8: false,
             high_surrogate: None,
             number_too_long: false,
+            reported: Vec::new(),
         }
     }
 
@@ -326,8 +329,7 @@ impl Parser {
             },
             State::String | State::Escape | State::Unicode { .. } => {
                 let message = format!("unterminated string: expected a closing '\"' before {found_end}");
-                let location = self.location(self.token_line, self.token_offset);
-                self.fail_at(&message, location, sink);
+                self.fail_at(&message, self.token_line, self.token_offset, sink);
             }
             State::Literal { word, .. } => {
                 let expected = literal_expectation(word);
@@ -351,7 +353,7 @@ impl Parser {
         };
         if end == End::Empty && self.mode == Mode::Document {
             let message = "the input contains no JSON value: expected an array or an object of records";
-            self.fail_at(message, self.location(self.line, at), sink);
+            self.fail_at(message, self.line, at, sink);
         }
         // Later chunks are ignored, because the document is over.
         self.state = State::Stopped;
@@ -382,7 +384,7 @@ impl Parser {
     fn fail_bom(&mut self, at: u64, sink: &mut dyn Sink) {
         self.bom_allowed = false;
         let message = "the input starts with an incomplete UTF-8 byte order mark; save the file as UTF-8";
-        self.fail_at(message, self.location(self.line, at), sink);
+        self.fail_at(message, self.line, at, sink);
     }
 
     /// Skips whitespace and reads one structural byte, or the first byte of a value.
@@ -408,7 +410,7 @@ impl Parser {
             State::Value => {
                 if byte == b']' && self.top_is_object() == Some(false) {
                     let message = "found ']' after a trailing ','; remove the comma after the last array element";
-                    self.fail_at(message, self.location(self.line, at), sink);
+                    self.fail_at(message, self.line, at, sink);
                 } else {
                     self.begin_value(byte, at, sink);
                 }
@@ -425,7 +427,7 @@ impl Parser {
                 b'}' if self.state == State::ObjectFirst => self.close_container(sink),
                 b'}' => {
                     let message = "found '}' after a trailing ','; remove the comma after the last object member";
-                    self.fail_at(message, self.location(self.line, at), sink);
+                    self.fail_at(message, self.line, at, sink);
                 }
                 _ => self.fail_expected(self.expectation(), describe_byte(byte), at, sink),
             },
@@ -507,7 +509,7 @@ impl Parser {
         if self.depth >= MAX_JSON_DEPTH {
             let message =
                 format!("arrays and objects are nested more than {MAX_JSON_DEPTH} levels deep; flatten the records");
-            let location = self.location(self.line, at);
+            let location = self.location(Code::JsonTooDeep, self.line, at);
             sink.finding(Finding::error(Code::JsonTooDeep, location, message));
             self.state = State::Stopped;
             return;
@@ -601,7 +603,7 @@ impl Parser {
                     let at = self.chunk_offset + i as u64;
                     if number == NumberState::Zero {
                         let message = "invalid number: a number must not have a leading zero";
-                        self.fail_at(message, self.location(self.line, at), sink);
+                        self.fail_at(message, self.line, at, sink);
                     } else {
                         self.fail_expected(expected, describe_byte(byte), at, sink);
                     }
@@ -624,8 +626,8 @@ impl Parser {
     }
 
     fn end_number(&mut self, sink: &mut dyn Sink) {
-        let location = self.location(self.token_line, self.token_offset);
         if self.number_too_long {
+            let location = self.location(Code::JsonNumberTooLong, self.token_line, self.token_offset);
             let message = format!(
                 "number literal is longer than {MAX_JSON_NUMBER_BYTES} bytes and was not checked; write it as a string"
             );
@@ -663,7 +665,7 @@ impl Parser {
                 let at = self.chunk_offset + (i + position) as u64;
                 let message =
                     "a string contains an unescaped control character; write it as an escape such as \\n or \\u001f";
-                self.fail_at(message, self.location(self.line, at), sink);
+                self.fail_at(message, self.line, at, sink);
                 return chunk.len();
             }
             self.flush_high_surrogate(sink);
@@ -704,7 +706,7 @@ impl Parser {
             _ => {
                 let at = self.chunk_offset + i as u64;
                 let message = "invalid escape in a string; use one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u followed by four hex digits";
-                self.fail_at(message, self.location(self.line, at), sink);
+                self.fail_at(message, self.line, at, sink);
                 return i;
             }
         };
@@ -784,7 +786,7 @@ impl Parser {
     fn append_string(&mut self, bytes: &[u8], sink: &mut dyn Sink) {
         if !self.string_overflow && self.token.len() + bytes.len() > MAX_VALUE_BYTES {
             self.string_overflow = true;
-            let location = self.location(self.token_line, self.token_offset);
+            let location = self.location(Code::ValueTooLarge, self.token_line, self.token_offset);
             if self.string_is_key {
                 let message = format!(
                     "an object key is longer than {MAX_VALUE_BYTES} bytes, so its members cannot be located and reading stopped; shorten the key"
@@ -824,7 +826,7 @@ impl Parser {
             return;
         }
         self.string_invalid_utf8 = true;
-        let location = self.location(self.token_line, self.token_offset);
+        let location = self.location(Code::InvalidEncoding, self.token_line, self.token_offset);
         let message = "a string is not valid UTF-8; save the file as UTF-8";
         sink.finding(Finding::error(Code::InvalidEncoding, location, message));
     }
@@ -868,7 +870,7 @@ impl Parser {
     fn end_key(&mut self, key: &str, sink: &mut dyn Sink) {
         let segment_len = 1 + key.len() + key.bytes().filter(|&byte| byte == b'~' || byte == b'/').count();
         if self.pointer.len() + segment_len > MAX_VALUE_BYTES {
-            let location = self.location(self.token_line, self.token_offset);
+            let location = self.location(Code::ValueTooLarge, self.token_line, self.token_offset);
             let message = format!(
                 "the JSON Pointer of an object member is longer than {MAX_VALUE_BYTES} bytes, so reading stopped; shorten the keys"
             );
@@ -886,7 +888,7 @@ impl Parser {
             None => true,
         };
         if !is_new {
-            let location = self.location(self.token_line, self.token_offset);
+            let location = self.location(Code::JsonDuplicateKey, self.token_line, self.token_offset);
             let message = "an object has the same key twice; keep one member per key";
             sink.finding(Finding::error(Code::JsonDuplicateKey, location, message));
         }
@@ -895,7 +897,7 @@ impl Parser {
 
     fn report_lone_surrogate(&mut self, sink: &mut dyn Sink) {
         if self.string_lone_surrogate {
-            let location = self.location(self.token_line, self.token_offset);
+            let location = self.location(Code::JsonLoneSurrogate, self.token_line, self.token_offset);
             let message = "a string escapes half of a UTF-16 surrogate pair; it was read as U+FFFD";
             sink.finding(Finding::warning(Code::JsonLoneSurrogate, location, message));
         }
@@ -912,14 +914,24 @@ impl Parser {
         });
     }
 
-    fn location(&self, line: u64, offset: u64) -> Location {
-        Location {
-            line: Some(line),
-            record: self.record,
-            offset: Some(offset),
-            pointer: Some(self.pointer.clone()),
-            ..Location::default()
-        }
+    /// Returns the location of a finding with code `code`, and counts the finding.
+    ///
+    /// Beyond [`MAX_FINDINGS_PER_CODE`] findings of one code the location has no pointer. The
+    /// report keeps only that many, and copying a pointer of up to [`MAX_VALUE_BYTES`] for each
+    /// of millions of repeated keys would make a small file cost far more time than its size.
+    fn location(&mut self, code: Code, line: u64, offset: u64) -> Location {
+        let count = match self.reported.iter_mut().find(|(reported, _)| *reported == code) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.reported.push((code, 1));
+                1
+            }
+        };
+        let pointer = (count <= MAX_FINDINGS_PER_CODE).then(|| self.pointer.clone());
+        Location { line: Some(line), record: self.record, offset: Some(offset), pointer, ..Location::default() }
     }
 
     /// Returns what the current structural state requires next, for syntax error messages.
@@ -948,14 +960,18 @@ impl Parser {
 
     fn fail_expected(&mut self, expected: &str, found: &str, at: u64, sink: &mut dyn Sink) {
         let message = format!("{expected}, found {found}");
-        self.fail_at(&message, self.location(self.line, at), sink);
+        self.fail_at(&message, self.line, at, sink);
     }
 
     /// Reports a syntax error and stops the parser.
-    fn fail_at(&mut self, message: &str, location: Location, sink: &mut dyn Sink) {
+    fn fail_at(&mut self, message: &str, line: u64, offset: u64, sink: &mut dyn Sink) {
         let finding = match self.mode {
-            Mode::Document => Finding::error(Code::JsonSyntax, location, message),
+            Mode::Document => {
+                let location = self.location(Code::JsonSyntax, line, offset);
+                Finding::error(Code::JsonSyntax, location, message)
+            }
             Mode::Line => {
+                let location = self.location(Code::JsonlInvalidLine, line, offset);
                 Finding::error(Code::JsonlInvalidLine, location, format!("line is not valid JSON: {message}"))
             }
         };
@@ -1216,6 +1232,23 @@ mod tests {
         assert_eq!(codes(&collect), [Code::JsonDuplicateKey, Code::JsonDuplicateKey]);
         let pointers: Vec<_> = collect.findings.iter().map(|finding| finding.location.pointer.as_deref()).collect();
         assert_eq!(pointers, [Some("/k5"), Some("/k39")]);
+    }
+
+    #[test]
+    fn repeated_findings_drop_pointer() {
+        let mut input = String::from("{\"a\":1");
+        for _ in 0..MAX_FINDINGS_PER_CODE + 2 {
+            input.push_str(",\"a\":2");
+        }
+        input.push('}');
+        let collect = read(input.as_bytes());
+        assert_eq!(collect.findings.len(), MAX_FINDINGS_PER_CODE + 2);
+        let with_pointer = collect.findings.iter().filter(|finding| finding.location.pointer.is_some()).count();
+        assert_eq!(with_pointer, MAX_FINDINGS_PER_CODE);
+        let last = &collect.findings[MAX_FINDINGS_PER_CODE + 1];
+        assert_eq!(last.code, Code::JsonDuplicateKey);
+        assert_eq!(last.location.pointer, None);
+        assert_eq!(last.location.offset, Some(input.len() as u64 - 6));
     }
 
     #[test]
