@@ -15,7 +15,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
 use memchr::memchr2;
 
@@ -470,8 +469,7 @@ impl Parser {
         let depth = self.depth;
         if let Some(frame) = depth.checked_sub(1).and_then(|top| self.frames.get(top)) {
             if !frame.is_object {
-                // Writing to a String cannot fail.
-                let _ = write!(self.pointer, "/{}", frame.index);
+                push_pointer_index(&mut self.pointer, frame.index);
             }
         }
         match byte {
@@ -1051,6 +1049,27 @@ fn hex_value(byte: u8) -> Option<u16> {
     Some(u16::from(value))
 }
 
+/// Appends `/index` to a JSON Pointer. This runs for every array element, so it avoids the
+/// slower `fmt` machinery.
+fn push_pointer_index(pointer: &mut String, index: u64) {
+    let mut digits = [0u8; 20];
+    let mut rest = index;
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        // `rest % 10` is below 10, so the cast keeps its value.
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        start -= 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    pointer.push('/');
+    if let Some(Ok(text)) = digits.get(start..).map(std::str::from_utf8) {
+        pointer.push_str(text);
+    }
+}
+
 /// Appends `/key` to a JSON Pointer, escaping `~` as `~0` and `/` as `~1` (RFC 6901 section 3).
 fn push_pointer_key(pointer: &mut String, key: &str) {
     pointer.push('/');
@@ -1180,6 +1199,15 @@ mod tests {
             ]
         );
         assert_eq!(collect.records, 4);
+    }
+
+    #[test]
+    fn pointer_index_digits() {
+        for index in [0, 7, 10, 99, 1_000_000, u64::MAX] {
+            let mut pointer = String::from("/a");
+            push_pointer_index(&mut pointer, index);
+            assert_eq!(pointer, format!("/a/{index}"));
+        }
     }
 
     #[test]
