@@ -40,7 +40,8 @@ impl Check {
             assert!(pointer.is_empty() || pointer.starts_with('/'), "invalid pointer {pointer:?}");
         }
         let record = location.record.unwrap_or(0);
-        assert!(record >= 1 && record <= line, "finding record {record} outside 1..={line}");
+        assert!(record >= 1, "finding without a record number on line {line}");
+        assert!(record <= line, "finding record {record} after its line {line}");
     }
 }
 
@@ -49,7 +50,8 @@ impl Sink for Check {
         assert!(value.offset < self.len, "value offset {} past the input length {}", value.offset, self.len);
         assert!((1..=self.lines).contains(&value.line), "value line {} outside 1..={}", value.line, self.lines);
         let record = value.record.unwrap_or(0);
-        assert!(record >= 1 && record <= value.line, "value record {record} outside 1..={}", value.line);
+        assert!(record >= 1, "value without a record number on line {}", value.line);
+        assert!(record <= value.line, "value record {record} after its line {}", value.line);
         assert!(record >= self.last_record, "record {record} after record {}", self.last_record);
         self.last_record = record;
         match value.field {

@@ -11,7 +11,7 @@
 //! reports nothing more. Other problems (a duplicate key, a lone surrogate escape, a value over
 //! its size limit, invalid UTF-8 in a string) are reported and reading goes on.
 //!
-//! [`Parser`] is shared with the JSON Lines reader, which feeds it one line at a time.
+//! The parser core (`Parser`, crate-private) is shared with the JSON Lines reader, which feeds it one line at a time.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -67,19 +67,19 @@ impl Reader for JsonReader {
     }
 }
 
-/// How the parser counts records and reports syntax errors.
+/// The framing of the parsed input, which decides where records end and how syntax errors are reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// One document per file. The parser ends a record after each top-level array element, or
     /// after the top-level value if it is not an array, and reports syntax errors as
     /// [`Code::JsonSyntax`].
     Document,
-    /// One document per JSON Lines line. The caller ends records, because only it knows when a
-    /// line is over, and syntax errors are [`Code::JsonlInvalidLine`].
+    /// One document per JSON Lines line. The caller ends records, because only the caller sees
+    /// where a line ends, and syntax errors are [`Code::JsonlInvalidLine`].
     Line,
 }
 
-/// How a document ended, returned by [`Parser::end`].
+/// The outcome of a document, returned by [`Parser::end`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum End {
     /// Only whitespace was read. In [`Mode::Document`] this is also reported as a syntax error.
