@@ -353,7 +353,7 @@ fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut R
     };
     match value {
         Value::String(text) => {
-            if let Some(found) = content::scan(text) {
+            for found in content::scan(text) {
                 report.push(
                     Finding::error(Code::MaliciousContent, location(pointer), found.reason).with_rule(found.rule),
                 );
@@ -372,7 +372,7 @@ fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut R
                 let length = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&escape_pointer(key));
-                if let Some(found) = content::scan(key) {
+                for found in content::scan(key) {
                     report.push(
                         Finding::error(Code::MaliciousContent, location(pointer), found.reason).with_rule(found.rule),
                     );

@@ -395,15 +395,28 @@ struct Checker {
 
 impl Checker {
     fn push(&mut self, finding: Finding) {
-        if matches!(finding.code, Code::FileTooLarge | Code::ExtensionNotAllowed | Code::ContentMismatch) {
+        if self.admit(finding.code) {
+            self.store(finding);
+        }
+    }
+
+    /// Counts a finding of `code` and returns whether it is kept. A finding beyond the cap is
+    /// only counted, and the caller skips building it: a JSON Pointer can be megabytes long,
+    /// and a file can repeat the same problem millions of times.
+    fn admit(&mut self, code: Code) -> bool {
+        if matches!(code, Code::FileTooLarge | Code::ExtensionNotAllowed | Code::ContentMismatch) {
             self.has_fatal = true;
         }
-        let kept = self.kept.entry(finding.code).or_insert(0);
+        let kept = self.kept.entry(code).or_insert(0);
         if *kept >= limits::MAX_FINDINGS_PER_CODE {
             self.stats.suppressed += 1;
-            return;
+            return false;
         }
         *kept += 1;
+        true
+    }
+
+    fn store(&mut self, finding: Finding) {
         match finding.severity {
             Severity::Error => self.errors.push(finding),
             Severity::Warning => self.warnings.push(finding),
@@ -411,35 +424,25 @@ impl Checker {
     }
 
     fn check_text(&mut self, text: &str, location: impl Fn() -> Location, is_cell: bool) {
-        if let Some(found) = content::scan(text) {
-            self.push(
-                Finding::error(
-                    Code::MaliciousContent,
-                    location(),
-                    format!("{}; remove the markup or code from the data", found.reason),
-                )
-                .with_rule(found.rule),
-            );
+        for found in content::scan(text) {
+            if self.admit(Code::MaliciousContent) {
+                let message = format!("{}; remove the markup or code from the data", found.reason);
+                self.store(Finding::error(Code::MaliciousContent, location(), message).with_rule(found.rule));
+            }
         }
-        if is_cell && formula::is_formula(text) {
-            self.push(Finding::error(
+        if is_cell && formula::is_formula(text) && self.admit(Code::FormulaInjection) {
+            self.store(Finding::error(
                 Code::FormulaInjection,
                 location(),
                 "cell starts with =, +, -, @, tab or carriage return and a spreadsheet would run it as a formula; prefix it with an apostrophe or remove the leading character",
             ));
         }
         for secret in secrets::scan(text) {
-            self.push(
-                Finding::warning(
-                    Code::Secret,
-                    location(),
-                    format!(
-                        "possible credential ({}) in the data; remove it and rotate the credential",
-                        secret.rule
-                    ),
-                )
-                .with_rule(secret.rule),
-            );
+            if self.admit(Code::Secret) {
+                let message =
+                    format!("possible credential ({}) in the data; remove it and rotate the credential", secret.rule);
+                self.store(Finding::warning(Code::Secret, location(), message).with_rule(secret.rule));
+            }
         }
     }
 
