@@ -326,6 +326,77 @@ export const cases = [
     },
   },
 
+  {
+    name: "csv: stray quotes and header problems",
+    run(api) {
+      const stray = upload(api, 'id,note\n1,ab"c\n2,"x"y\n', "sessions.csv");
+      deepEqual(stray.errors, [], "errors for stray quotes");
+      expectFindings(stray.warnings, [
+        { code: "CSV_STRAY_QUOTE", severity: "warning", location: { record: 1, line: 2, column: "note" } },
+        { code: "CSV_STRAY_QUOTE", severity: "warning", location: { record: 2, line: 3, column: "note" } },
+      ], "warnings for stray quotes");
+
+      const duplicate = upload(api, "id,id\n1,2\n", "sessions.csv");
+      expectFindings(duplicate.warnings, [
+        { code: "CSV_BAD_HEADER", severity: "warning", location: { line: 1, column: "#2" } },
+      ], "warnings for a duplicate header name");
+
+      const wide = upload(api, Array.from({ length: 4097 }, (_, i) => `c${i}`).join(",") + "\n", "wide.csv");
+      expectFindings(wide.errors, [
+        { code: "CSV_TOO_MANY_COLUMNS", severity: "error", location: { line: 1 } },
+      ], "errors for 4097 columns");
+    },
+  },
+  {
+    name: "limits: value over 4 MiB",
+    run(api) {
+      const huge = "a".repeat(4 * MIB + 1);
+      const csv = upload(api, `id,note\n1,${huge}\n2,b\n`, "sessions.csv");
+      expectFindings(csv.errors, [
+        { code: "VALUE_TOO_LARGE", severity: "error", location: { record: 1, line: 2, column: "note" } },
+      ], "errors for a huge CSV cell");
+      equal(csv.stats.records, 2, "records after a huge cell");
+
+      const json = upload(api, JSON.stringify([{ t: huge }, { t: "b" }]), "sessions.json");
+      expectFindings(json.errors, [
+        { code: "VALUE_TOO_LARGE", severity: "error", location: { pointer: "/0/t" } },
+      ], "errors for a huge JSON string");
+      equal(json.stats.records, 2, "records after a huge string");
+    },
+  },
+  {
+    name: "limits: 100 findings per code",
+    run(api) {
+      let text = "id,note\n";
+      for (let i = 1; i <= 150; i++) text += `${i},=A${i}\n`;
+      const report = upload(api, text, "sessions.csv");
+      equal(report.errors.length, 100, "kept FORMULA_INJECTION findings");
+      ok(report.errors.every((finding) => finding.code === "FORMULA_INJECTION"), "every kept error is FORMULA_INJECTION");
+      equal(report.errors[99].location.record, 100, "record of the last kept finding");
+      equal(report.stats.suppressed, 50, "suppressed findings");
+      equal(report.stats.records, 150, "records");
+    },
+  },
+  {
+    name: "encoding: invalid UTF-8 after 8 KiB",
+    run(api) {
+      // The first 8 KiB are text, so the file is a CSV with a bad byte sequence in it,
+      // whether it arrives whole or in chunks.
+      const data = new Uint8Array(20000).fill(0x61);
+      data.set(bytes("id,note\n1,"));
+      data.set([0xff, 0xfe], 15000);
+      data[data.length - 1] = 0x0a;
+      const options = { fileName: "sessions.csv" };
+      const whole = upload(api, data, options);
+      expectFindings(whole.errors, [
+        { code: "INVALID_ENCODING", severity: "error", location: { record: 1, line: 2, column: "note" } },
+      ], "errors for the whole file");
+      for (const size of [1024, 8 * KIB, 64 * KIB]) {
+        deepEqual(stream(api, data, options, size), whole, `report for ${size}-byte chunks`);
+      }
+    },
+  },
+
   // JSON and JSON Lines ------------------------------------------------------------------------
   {
     name: "json: array of records",
