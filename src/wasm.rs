@@ -5,7 +5,7 @@
 //! aborts the Wasm instance (the release profile compiles with `panic = "abort"`), so every
 //! path that can fail returns an error instead.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
@@ -38,31 +38,24 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("../js/types.d.ts");
 
-/// The upload options as they arrive from JavaScript.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct JsUploadOptions {
-    file_name: String,
-    #[serde(default)]
-    content_type: Option<String>,
-    #[serde(default)]
-    size: Option<f64>,
-    #[serde(default)]
-    max_file_size_mb: Option<f64>,
-    #[serde(default)]
-    csv_delimiter: Option<String>,
-}
-
 const UPLOAD_OPTION_NAMES: [&str; 5] = ["fileName", "contentType", "size", "maxFileSizeMb", "csvDelimiter"];
 
+/// Reads upload options from a JavaScript object.
+///
+/// Every property access goes through `Reflect`, which turns an exception (from a getter or a
+/// proxy trap) into an error. Unknown keys are rejected, so a misspelt `maxFileSizeMB` does not
+/// silently fall back to the default.
 fn upload_options(options: JsValue) -> Result<UploadOptions, Error> {
     if !options.is_object() {
         return Err(invalid_argument("options", "an object with at least a fileName"));
     }
-    // serde-wasm-bindgen reads only the fields it knows, so unknown keys are checked here: a
-    // misspelt `maxFileSizeMB` must not silently fall back to the default.
-    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
+    let unreadable = || {
+        Error::new(ErrorCode::InvalidOptions, "upload options could not be read; pass a plain object")
+            .with_subject("options")
+    };
+    let keys = js_sys::Reflect::own_keys(&options).map_err(|_| unreadable())?;
+    for key in keys.iter() {
+        let Some(key) = key.as_string() else { continue };
         if !UPLOAD_OPTION_NAMES.contains(&key.as_str()) {
             return Err(Error::new(
                 ErrorCode::InvalidOptions,
@@ -71,28 +64,50 @@ fn upload_options(options: JsValue) -> Result<UploadOptions, Error> {
             .with_subject(key));
         }
     }
-    let parsed: JsUploadOptions = serde_wasm_bindgen::from_value(options).map_err(|error| {
-        Error::new(ErrorCode::InvalidOptions, format!("upload options are invalid: {error}")).with_subject("options")
+    let get = |name: &str| -> Result<Option<JsValue>, Error> {
+        let value = js_sys::Reflect::get(&options, &JsValue::from_str(name)).map_err(|_| unreadable())?;
+        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+    };
+    let string = |name: &str| -> Result<Option<String>, Error> {
+        get(name)?
+            .map(|value| value.as_string().ok_or_else(|| wrong_option_type(name, "a string")))
+            .transpose()
+    };
+    let number = |name: &str| -> Result<Option<u64>, Error> {
+        get(name)?
+            .map(|value| value.as_f64().ok_or_else(|| wrong_option_type(name, "a number")))
+            .transpose()?
+            .map(|value| whole_number(value, name))
+            .transpose()
+    };
+
+    let file_name = string("fileName")?.ok_or_else(|| {
+        Error::new(ErrorCode::InvalidOptions, "option fileName is missing; pass the file's name, such as File.name")
+            .with_subject("fileName")
     })?;
-    let mut options = UploadOptions::new(parsed.file_name);
-    if let Some(content_type) = parsed.content_type {
-        options = options.content_type(content_type);
+    let mut upload = UploadOptions::new(file_name);
+    if let Some(content_type) = string("contentType")? {
+        upload = upload.content_type(content_type);
     }
-    if let Some(size) = parsed.size {
-        options = options.declared_size(whole_number(size, "size")?);
+    if let Some(size) = number("size")? {
+        upload = upload.declared_size(size);
     }
-    if let Some(megabytes) = parsed.max_file_size_mb {
-        options = options.max_file_size_mb(whole_number(megabytes, "maxFileSizeMb")?)?;
+    if let Some(megabytes) = number("maxFileSizeMb")? {
+        upload = upload.max_file_size_mb(megabytes)?;
     }
-    if let Some(delimiter) = parsed.csv_delimiter {
+    if let Some(delimiter) = string("csvDelimiter")? {
         let mut chars = delimiter.chars();
         let single = match (chars.next(), chars.next()) {
             (Some(c), None) => c,
             _ => '\0',
         };
-        options = options.csv_delimiter(single)?;
+        upload = upload.csv_delimiter(single)?;
     }
-    Ok(options)
+    Ok(upload)
+}
+
+fn wrong_option_type(name: &str, expected: &str) -> Error {
+    Error::new(ErrorCode::InvalidOptions, format!("option {name} must be {expected}")).with_subject(name)
 }
 
 fn whole_number(value: f64, name: &str) -> Result<u64, Error> {

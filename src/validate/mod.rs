@@ -239,7 +239,8 @@ impl UploadValidator {
             self.stage = Stage::Rejected;
             return;
         };
-        if let Some(finding) = check_magic(format, sniff::sniff(prefix)) {
+        let leading = &prefix[..prefix.len().min(sniff::SNIFF_BYTES)];
+        if let Some(finding) = check_magic(format, sniff::sniff(leading)) {
             let fatal = finding.severity == Severity::Error;
             self.checker.push(finding);
             if fatal {
