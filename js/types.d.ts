@@ -56,7 +56,7 @@ export interface UploadOptions {
   csvDelimiter?: "," | ";" | "\t" | "|";
 }
 
-/** Where a finding sits. Each format fills the fields it has. */
+/** The position of a finding. Each format fills the fields it has. */
 export interface Location {
   /** 1-based physical line where the value starts. */
   line?: number;

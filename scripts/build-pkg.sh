@@ -25,8 +25,8 @@ cp -r "$staging/web" "$out/web"
 cp -r "$staging/nodejs" "$out/node"
 cp -r "$staging/bundler" "$out/bundler"
 
-# Every target has its own copy of the GuardError module; each entry re-exports its own copy,
-# so `instanceof GuardError` holds for errors thrown by that entry's functions.
+# Every target has its own copy of the GuardError module. Each entry re-exports its own copy, so
+# `instanceof GuardError` holds for errors thrown by that entry's functions.
 snippet() {
   local found
   found=$(cd "$out/$1" && ls -d snippets/*/js/guard-error.js)

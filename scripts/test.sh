@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up the machine and runs every test: native Rust tests, the wasm-bindgen tests in Node and
-# headless Chromium, the JavaScript suite in Node, Chromium and workerd over the built npm
-# package, the type surface check, the size budget and a short fuzz run.
+# Sets up the machine and runs every test. The steps: lints, native Rust tests, the
+# wasm-bindgen tests in Node and headless Chromium, the npm package build and its size budget,
+# the JavaScript suite in Node, Chromium and workerd with the type surface check, and a short
+# fuzz run.
 #
 # Usage: scripts/test.sh            (FUZZ_SECONDS=N sets the fuzz time per target, default 20;
 #                                    FUZZ_SECONDS=0 skips fuzzing)

@@ -33,7 +33,7 @@ export { ${list} } from "./web/techdeck_guard.js";
 export { GuardError } from "./web/${webSnippet.slice(2)}";
 `);
 
-// The nodejs glue is CommonJS while its GuardError snippet is an ES module; each folder says so.
+// The nodejs glue is CommonJS but its GuardError snippet is an ES module, so each folder declares its type.
 write("node/package.json", JSON.stringify({ type: "commonjs" }) + "\n");
 write("node/snippets/package.json", JSON.stringify({ type: "module" }) + "\n");
 
@@ -75,9 +75,9 @@ export declare class GuardError extends Error {
 }
 
 /**
- * Loads the WebAssembly module. Needed once in browsers (the web entry fetches
- * techdeck_guard_bg.wasm next to the script, or takes a URL, Response or compiled module);
- * resolves at once in Node, Workers and bundlers.
+ * Loads the WebAssembly module. Browsers need it once: the web entry fetches
+ * techdeck_guard_bg.wasm next to the script, or takes a URL, Response or compiled module.
+ * In Node, Workers and bundlers it resolves at once.
  */
 export declare function init(
   input?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module },

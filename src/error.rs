@@ -51,7 +51,7 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// An error with a stable [`ErrorCode`], a message that says what failed and what to do, and
+/// An error with a stable [`ErrorCode`], a message that states what failed and what to do, and
 /// the name of the option, field or value involved.
 ///
 /// Messages never contain the content of the input, so they are safe to log.

@@ -1,7 +1,7 @@
 //! Upload and request validation for clinical conversation datasets, built to run the same way
 //! natively, in browsers, in Node and in Cloudflare Workers.
 //!
-//! The core is plain Rust and knows nothing of JavaScript:
+//! The core is plain Rust with no JavaScript types:
 //!
 //! - [`dataset`] reads CSV, JSON, JSONL and Parquet chunk by chunk and reports every value with
 //!   its location, so a large file is never held in memory twice;

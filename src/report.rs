@@ -35,7 +35,7 @@ codes! {
     ExtensionNotAllowed => "EXTENSION_NOT_ALLOWED",
     /// The declared content type does not match the extension.
     ContentTypeMismatch => "CONTENT_TYPE_MISMATCH",
-    /// The bytes are of another kind than the extension says (for example a CSV named `.parquet`).
+    /// The bytes are of another kind than the extension names (for example a CSV named `.parquet`).
     ContentMismatch => "CONTENT_MISMATCH",
     /// The file name could escape a directory, hide its real type or break a file system.
     UnsafeFileName => "UNSAFE_FILE_NAME",
@@ -103,7 +103,7 @@ pub enum Severity {
     Warning,
 }
 
-/// Where a finding sits. Every field is optional because each format has its own coordinates.
+/// The position of a finding. Every field is optional because each format has its own coordinates.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
     /// 1-based physical line of the file where the value starts.
@@ -168,10 +168,10 @@ pub struct Finding {
     pub code: Code,
     /// Whether the finding makes the input invalid.
     pub severity: Severity,
-    /// Which rule inside the code matched, for example `aws_access_key_id` for [`Code::Secret`].
+    /// The rule inside the code that matched, for example `aws_access_key_id` for [`Code::Secret`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'static str>,
-    /// Where the problem is.
+    /// The position of the problem.
     pub location: Location,
     /// A short reason, without the offending value.
     pub message: String,

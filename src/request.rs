@@ -131,10 +131,10 @@ impl RuleTable {
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::InputTooLarge`] when the JSON is longer than [`limits::MAX_RULES_BYTES`],
-    /// [`ErrorCode::InvalidRules`] when it is not a rule table (unknown keys are rejected, so a
-    /// typo such as `maxLen` does not silently drop a rule), and
-    /// [`ErrorCode::InvalidPattern`] when a pattern does not compile or is too large.
+    /// - [`ErrorCode::InputTooLarge`] when the JSON is longer than [`limits::MAX_RULES_BYTES`].
+    /// - [`ErrorCode::InvalidRules`] when it is not a rule table. Unknown keys are rejected, so a
+    ///   typo such as `maxLen` does not silently drop a rule.
+    /// - [`ErrorCode::InvalidPattern`] when a pattern does not compile or is too large.
     pub fn from_json(json: &str) -> Result<RuleTable, Error> {
         if json.len() > limits::MAX_RULES_BYTES {
             return Err(Error::new(

@@ -58,7 +58,7 @@ impl Format {
     }
 }
 
-/// What kind of token a [`Value`] is.
+/// The kind of token that a [`Value`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueKind {
     /// A CSV cell or a JSON string, decoded (unquoted, unescaped).

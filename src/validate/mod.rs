@@ -344,7 +344,7 @@ fn check_metadata(options: &UploadOptions, checker: &mut Checker) -> Option<Form
     if let (Some(format), Some(declared)) = (format, options.content_type.as_deref()) {
         let essence = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         // Browsers report an empty type for extensions they do not know, such as .jsonl and
-        // .parquet; an empty type says nothing, so it gets no warning.
+        // .parquet; an empty type carries no information, so it gets no warning.
         if !essence.is_empty() && !format.content_types().contains(&essence.as_str()) {
             checker.push(Finding::warning(
                 Code::ContentTypeMismatch,
