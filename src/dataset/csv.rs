@@ -619,19 +619,13 @@ const INVALID_UTF8_MESSAGE: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_all, Collect, Format};
+    use crate::dataset::{read_all, read_at_sizes, Collect, Format, CHUNK_SIZES};
     use crate::report::Severity;
-
-    const CHUNK_SIZES: [usize; 6] = [1, 2, 3, 7, 64, usize::MAX];
 
     /// Reads `input` with delimiter detection at every chunk size, checks that every size gives
     /// the same result, and returns it.
     fn read(input: &[u8]) -> Collect {
-        let whole = read_all(Format::Csv, input, usize::MAX);
-        for size in CHUNK_SIZES {
-            assert_same(&read_all(Format::Csv, input, size), &whole, size);
-        }
-        whole
+        read_at_sizes(Format::Csv, input, &CHUNK_SIZES)
     }
 
     /// Reads `input` with a fixed delimiter at every chunk size, like [`read`].

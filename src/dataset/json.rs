@@ -1089,11 +1089,8 @@ fn push_pointer_key(pointer: &mut String, key: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_all, Collect, Format};
+    use crate::dataset::{read_at_sizes, Collect, Format, CHUNK_SIZES};
     use crate::report::Severity;
-
-    /// Chunk sizes that every case is read with. `usize::MAX` feeds the whole input at once.
-    const CHUNK_SIZES: [usize; 6] = [1, 2, 3, 7, 64, usize::MAX];
 
     /// Reads `input` at every chunk size, checks that all sizes agree and returns the result.
     fn read(input: &[u8]) -> Collect {
@@ -1101,14 +1098,7 @@ mod tests {
     }
 
     fn read_sizes(input: &[u8], sizes: &[usize]) -> Collect {
-        let whole = read_all(Format::Json, input, usize::MAX);
-        for &size in sizes {
-            let part = read_all(Format::Json, input, size);
-            assert_eq!(part.values, whole.values, "values at chunk size {size}");
-            assert_eq!(part.findings, whole.findings, "findings at chunk size {size}");
-            assert_eq!(part.records, whole.records, "records at chunk size {size}");
-        }
-        whole
+        read_at_sizes(Format::Json, input, sizes)
     }
 
     /// Returns each value as (kind, text, pointer).

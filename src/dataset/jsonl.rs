@@ -136,11 +136,8 @@ impl Reader for JsonlReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_all, Collect, Format, ValueKind};
+    use crate::dataset::{read_at_sizes, Collect, Format, ValueKind, CHUNK_SIZES};
     use crate::report::Severity;
-
-    /// Chunk sizes that every case is read with. `usize::MAX` feeds the whole input at once.
-    const CHUNK_SIZES: [usize; 6] = [1, 2, 3, 7, 64, usize::MAX];
 
     /// Reads `input` at every chunk size, checks that all sizes agree and returns the result.
     fn read(input: &[u8]) -> Collect {
@@ -148,14 +145,7 @@ mod tests {
     }
 
     fn read_sizes(input: &[u8], sizes: &[usize]) -> Collect {
-        let whole = read_all(Format::Jsonl, input, usize::MAX);
-        for &size in sizes {
-            let part = read_all(Format::Jsonl, input, size);
-            assert_eq!(part.values, whole.values, "values at chunk size {size}");
-            assert_eq!(part.findings, whole.findings, "findings at chunk size {size}");
-            assert_eq!(part.records, whole.records, "records at chunk size {size}");
-        }
-        whole
+        read_at_sizes(Format::Jsonl, input, sizes)
     }
 
     /// Returns each value as (text, pointer, record, line, offset).

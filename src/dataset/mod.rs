@@ -207,6 +207,25 @@ impl Sink for Collect {
     }
 }
 
+/// Chunk sizes that reader tests read every case with. `usize::MAX` feeds the whole input at once.
+#[cfg(test)]
+pub(crate) const CHUNK_SIZES: [usize; 6] = [1, 2, 3, 7, 64, usize::MAX];
+
+/// Reads `input` at each of `sizes`, checks that all sizes agree with reading it whole and
+/// returns the result, for tests.
+#[cfg(test)]
+pub(crate) fn read_at_sizes(format: Format, input: &[u8], sizes: &[usize]) -> Collect {
+    let whole = read_all(format, input, usize::MAX);
+    for &size in sizes {
+        let part = read_all(format, input, size);
+        assert_eq!(part.values, whole.values, "values at chunk size {size}");
+        assert_eq!(part.findings, whole.findings, "findings at chunk size {size}");
+        assert_eq!(part.records, whole.records, "records at chunk size {size}");
+        assert_eq!(part.columns, whole.columns, "columns at chunk size {size}");
+    }
+    whole
+}
+
 /// Feeds `input` to a fresh reader in chunks of `chunk` bytes, for tests.
 #[cfg(test)]
 pub(crate) fn read_all(format: Format, input: &[u8], chunk: usize) -> Collect {
