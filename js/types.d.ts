@@ -54,6 +54,11 @@ export interface UploadOptions {
   maxFileSizeMb?: number;
   /** CSV delimiter; detected from the start of the file when absent. */
   csvDelimiter?: "," | ";" | "\t" | "|";
+  /**
+   * `validateUpload` only: also return `sanitizedData`, the upload without invisible and
+   * control characters, when it is a valid CSV, JSON or JSON Lines file.
+   */
+  sanitize?: boolean;
 }
 
 /** The position of a finding. Each format fills the fields it has. */
@@ -104,6 +109,11 @@ export interface UploadReport {
   errors: Finding[];
   warnings: Finding[];
   stats: UploadStats;
+  /**
+   * Present when `sanitize` was set: the sanitized bytes, or `null` when the upload is
+   * invalid or a Parquet file.
+   */
+  sanitizedData?: Uint8Array | null;
 }
 
 /** The rules of one request field. */

@@ -31,6 +31,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, ErrorCode};
 use crate::limits;
 use crate::report::{Code, Finding, Location, Severity};
+use crate::text;
 use crate::validate::content;
 
 /// The JSON types a field rule can require.
@@ -405,18 +406,11 @@ fn sanitize_value(value: &Value) -> Value {
     }
 }
 
-/// Removes control characters other than tab and line breaks, and invisible format characters
-/// (zero-width spaces and joiners, bidirectional overrides, the byte-order mark).
-fn strip_invisible(text: &str) -> String {
-    text.chars()
-        .filter(|&c| {
-            let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-            let invisible = matches!(c,
-                '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
-            !control && !invisible
-        })
-        .collect()
+/// Removes control characters other than tab and line breaks, and the invisible format
+/// characters that [`text::is_invisible`] lists.
+fn strip_invisible(value: &str) -> String {
+    let kept = |c: char| (!c.is_control() || matches!(c, '\t' | '\n' | '\r')) && !text::is_invisible(c);
+    value.chars().filter(|&c| kept(c)).collect()
 }
 
 fn field_location(name: &str) -> Location {

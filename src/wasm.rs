@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorCode};
 use crate::request::RuleTable;
+use crate::validate::sanitize::Sanitizer;
 use crate::validate::{self, UploadOptions};
 
 #[wasm_bindgen(module = "/js/guard-error.js")]
@@ -38,14 +39,14 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("../js/types.d.ts");
 
-const UPLOAD_OPTION_NAMES: [&str; 5] = ["fileName", "contentType", "size", "maxFileSizeMb", "csvDelimiter"];
+const UPLOAD_OPTION_NAMES: [&str; 6] = ["fileName", "contentType", "size", "maxFileSizeMb", "csvDelimiter", "sanitize"];
 
 /// Reads upload options from a JavaScript object.
 ///
 /// Every property access goes through `Reflect`, which turns an exception (from a getter or a
 /// proxy trap) into an error. Unknown keys are rejected, so a misspelt `maxFileSizeMB` does not
 /// silently fall back to the default.
-fn upload_options(options: JsValue) -> Result<UploadOptions, Error> {
+fn upload_options(options: JsValue) -> Result<(UploadOptions, bool), Error> {
     if !options.is_object() {
         return Err(invalid_argument("options", "an object with at least a fileName"));
     }
@@ -81,6 +82,11 @@ fn upload_options(options: JsValue) -> Result<UploadOptions, Error> {
             .transpose()
     };
 
+    let sanitize = get("sanitize")?
+        .map(|value| value.as_bool().ok_or_else(|| wrong_option_type("sanitize", "a boolean")))
+        .transpose()?
+        .unwrap_or(false);
+
     let file_name = string("fileName")?.ok_or_else(|| {
         Error::new(ErrorCode::InvalidOptions, "option fileName is missing; pass the file's name, such as File.name")
             .with_subject("fileName")
@@ -103,7 +109,7 @@ fn upload_options(options: JsValue) -> Result<UploadOptions, Error> {
         };
         upload = upload.csv_delimiter(single)?;
     }
-    Ok(upload)
+    Ok((upload, sanitize))
 }
 
 fn wrong_option_type(name: &str, expected: &str) -> Error {
@@ -128,15 +134,34 @@ fn bytes_argument(value: &JsValue, name: &str) -> Result<Vec<u8>, Error> {
 
 /// Validates a whole upload held in memory and returns the report.
 ///
-/// For files larger than a few megabytes, stream them through `UploadValidator` instead.
+/// With `sanitize: true`, a valid CSV, JSON or JSON Lines upload also comes back as
+/// `sanitizedData`: the same bytes without invisible and control characters. For files larger
+/// than a few megabytes, stream them through `UploadValidator` and `Sanitizer` instead.
 #[wasm_bindgen(js_name = validateUpload, unchecked_return_type = "UploadReport")]
 pub fn validate_upload(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
     #[wasm_bindgen(unchecked_param_type = "UploadOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = bytes_argument(&bytes, "bytes")?;
-    let options = upload_options(options)?;
-    Ok(to_js(&validate::validate_upload(&bytes, options))?)
+    let (options, sanitize) = upload_options(options)?;
+    let report = validate::validate_upload(&bytes, options);
+    let sanitized = (sanitize && report.valid && report.stats.format != Some("parquet")).then(|| {
+        let mut sanitizer = Sanitizer::new();
+        let mut out = Vec::with_capacity(bytes.len());
+        sanitizer.update(&bytes, &mut out);
+        sanitizer.finish(&mut out);
+        out
+    });
+    let value = to_js(&report)?;
+    if sanitize {
+        let data = match sanitized {
+            Some(out) => JsValue::from(js_sys::Uint8Array::from(out.as_slice())),
+            None => JsValue::NULL,
+        };
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&value, &JsValue::from_str("sanitizedData"), &data);
+    }
+    Ok(value)
 }
 
 /// Validates an upload fed chunk by chunk, for example from `File.stream()`.
@@ -152,7 +177,16 @@ impl UploadValidator {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "UploadOptions")] options: JsValue,
     ) -> Result<UploadValidator, JsValue> {
-        Ok(UploadValidator { inner: validate::UploadValidator::new(upload_options(options)?) })
+        let (options, sanitize) = upload_options(options)?;
+        if sanitize {
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                "option sanitize applies to validateUpload; pipe a stream through Sanitizer instead",
+            )
+            .with_subject("sanitize")
+            .into());
+        }
+        Ok(UploadValidator { inner: validate::UploadValidator::new(options) })
     }
 
     /// Reads the next chunk. Chunks may split records and characters anywhere.
@@ -183,6 +217,50 @@ impl UploadValidator {
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let report = self.inner.finish()?;
         Ok(to_js(&report)?)
+    }
+}
+
+/// Removes invisible and control characters from a CSV, JSON or JSON Lines stream, keeping
+/// its format valid.
+#[wasm_bindgen(js_name = Sanitizer)]
+pub struct JsSanitizer {
+    inner: Sanitizer,
+}
+
+#[wasm_bindgen(js_class = Sanitizer)]
+impl JsSanitizer {
+    /// Creates a sanitizer.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsSanitizer {
+        JsSanitizer { inner: Sanitizer::new() }
+    }
+
+    /// Returns the sanitized bytes of the next chunk. A character split between chunks comes
+    /// out with the chunk that completes it.
+    pub fn update(&mut self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] chunk: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
+        let chunk = bytes_argument(&chunk, "chunk")?;
+        let mut out = Vec::with_capacity(chunk.len());
+        self.inner.update(&chunk, &mut out);
+        Ok(js_sys::Uint8Array::from(out.as_slice()))
+    }
+
+    /// Returns the bytes that the last chunk left open, unchanged.
+    pub fn finish(&mut self) -> js_sys::Uint8Array {
+        let mut out = Vec::new();
+        self.inner.finish(&mut out);
+        js_sys::Uint8Array::from(out.as_slice())
+    }
+
+    /// The number of characters removed so far.
+    #[wasm_bindgen(getter)]
+    pub fn removed(&self) -> f64 {
+        self.inner.removed() as f64
+    }
+}
+
+impl Default for JsSanitizer {
+    fn default() -> Self {
+        JsSanitizer::new()
     }
 }
 

@@ -19,6 +19,7 @@
 pub mod content;
 pub mod filename;
 pub mod formula;
+pub mod sanitize;
 pub mod secrets;
 
 use std::collections::HashMap;

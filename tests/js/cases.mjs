@@ -799,6 +799,47 @@ export const cases = [
     },
   },
 
+  // Sanitizing ---------------------------------------------------------------------------------
+  {
+    name: "sanitize: validateUpload returns clean bytes",
+    run(api) {
+      const text = "\uFEFFid,note\r\n1,\"call\u200Bme\u202E now\"\r\n2,plain\u0007\r\n";
+      const report = upload(api, text, { fileName: "notes.csv", sanitize: true });
+      equal(report.valid, true, "valid");
+      ok(report.sanitizedData instanceof Uint8Array, "sanitizedData must be a Uint8Array");
+      equal(new TextDecoder().decode(report.sanitizedData), "id,note\r\n1,\"callme now\"\r\n2,plain\r\n", "sanitized text");
+      const again = upload(api, report.sanitizedData, { fileName: "notes.csv" });
+      deepEqual([again.valid, again.stats.records, again.stats.values], [true, 2, 4], "sanitized file validates the same");
+      equal("sanitizedData" in upload(api, text, "notes.csv"), false, "no sanitizedData without the option");
+      equal(upload(api, "a,b\n=1,2\n", { fileName: "bad.csv", sanitize: true }).sanitizedData, null, "invalid upload");
+      throwsCode(api, () => api.validateUpload(bytes(text), { fileName: "notes.csv", sanitize: "yes" }), "INVALID_OPTIONS", { subject: "sanitize" }, "sanitize as text");
+      throwsCode(api, () => new api.UploadValidator({ fileName: "notes.csv", sanitize: true }), "INVALID_OPTIONS", { subject: "sanitize" }, "sanitize on UploadValidator");
+    },
+  },
+  {
+    name: "sanitize: Sanitizer streams split characters",
+    run(api) {
+      const input = bytes("{\"note\":\"Zoë\u200B東京\u2066x\"}\n");
+      for (const size of [1, 2, 3, 5, input.length]) {
+        const sanitizer = new api.Sanitizer();
+        const parts = [];
+        for (let start = 0; start < input.length; start += size) {
+          parts.push(sanitizer.update(input.subarray(start, start + size)));
+        }
+        parts.push(sanitizer.finish());
+        const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+        let offset = 0;
+        for (const part of parts) {
+          joined.set(part, offset);
+          offset += part.length;
+        }
+        equal(new TextDecoder().decode(joined), "{\"note\":\"Zoë東京x\"}\n", `sanitized text, ${size}-byte chunks`);
+        equal(sanitizer.removed, 2, `removed count, ${size}-byte chunks`);
+      }
+      throwsCode(api, () => new api.Sanitizer().update("text"), "INVALID_ARGUMENT", { subject: "chunk" }, "update with a string");
+    },
+  },
+
   // Request validation -------------------------------------------------------------------------
   {
     name: "request: rule table and endpoints",

@@ -56,9 +56,14 @@ export interface UploadOptions {
     maxFileSizeMb?: number;
     /** CSV delimiter; detected from the start of the file when absent. */
     csvDelimiter?: "," | ";" | "\t" | "|";
+    /**
+     * `validateUpload` only: also return `sanitizedData`, the upload without invisible and
+     * control characters, when it is a valid CSV, JSON or JSON Lines file.
+     */
+    sanitize?: boolean;
 }
 
-/** Where a finding sits. Each format fills the fields it has. */
+/** The position of a finding. Each format fills the fields it has. */
 export interface Location {
     /** 1-based physical line where the value starts. */
     line?: number;
@@ -106,6 +111,11 @@ export interface UploadReport {
     errors: Finding[];
     warnings: Finding[];
     stats: UploadStats;
+    /**
+     * Present when `sanitize` was set: the sanitized bytes, or `null` when the upload is
+     * invalid or a Parquet file.
+     */
+    sanitizedData?: Uint8Array | null;
 }
 
 /** The rules of one request field. */
@@ -164,6 +174,32 @@ export class RequestRules {
 }
 
 /**
+ * Removes invisible and control characters from a CSV, JSON or JSON Lines stream, keeping
+ * its format valid.
+ */
+export class Sanitizer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Returns the bytes that the last chunk left open, unchanged.
+     */
+    finish(): Uint8Array;
+    /**
+     * Creates a sanitizer.
+     */
+    constructor();
+    /**
+     * Returns the sanitized bytes of the next chunk. A character split between chunks comes
+     * out with the chunk that completes it.
+     */
+    update(chunk: Uint8Array): Uint8Array;
+    /**
+     * The number of characters removed so far.
+     */
+    readonly removed: number;
+}
+
+/**
  * Validates an upload fed chunk by chunk, for example from `File.stream()`.
  */
 export class UploadValidator {
@@ -190,7 +226,9 @@ export class UploadValidator {
 /**
  * Validates a whole upload held in memory and returns the report.
  *
- * For files larger than a few megabytes, stream them through `UploadValidator` instead.
+ * With `sanitize: true`, a valid CSV, JSON or JSON Lines upload also comes back as
+ * `sanitizedData`: the same bytes without invisible and control characters. For files larger
+ * than a few megabytes, stream them through `UploadValidator` and `Sanitizer` instead.
  */
 export function validateUpload(bytes: Uint8Array, options: UploadOptions): UploadReport;
 
@@ -204,10 +242,15 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
+    readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
+    readonly sanitizer_finish: (a: number) => any;
+    readonly sanitizer_new: () => number;
+    readonly sanitizer_removed: (a: number) => number;
+    readonly sanitizer_update: (a: number, b: any) => [number, number, number];
     readonly uploadvalidator_finish: (a: number) => [number, number, number];
     readonly uploadvalidator_new: (a: any) => [number, number, number];
     readonly uploadvalidator_rejected: (a: number) => number;
