@@ -356,7 +356,7 @@ fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut R
         Value::String(text) => {
             for found in content::scan(text) {
                 report.push(
-                    Finding::error(Code::MaliciousContent, location(pointer), found.reason).with_rule(found.rule),
+                    Finding::error(Code::MaliciousContent, location(pointer), format!("field {field:?} {}", found.reason)).with_rule(found.rule),
                 );
             }
         }
@@ -375,7 +375,7 @@ fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut R
                 pointer.push_str(&escape_pointer(key));
                 for found in content::scan(key) {
                     report.push(
-                        Finding::error(Code::MaliciousContent, location(pointer), found.reason).with_rule(found.rule),
+                        Finding::error(Code::MaliciousContent, location(pointer), format!("field {field:?} {}", found.reason)).with_rule(found.rule),
                     );
                 }
                 scan_strings(item, pointer, field, report);

@@ -428,7 +428,7 @@ impl Checker {
     fn check_text(&mut self, text: &str, location: impl Fn() -> Location, is_cell: bool) {
         for found in content::scan(text) {
             if self.admit(Code::MaliciousContent) {
-                let message = format!("{}; remove the markup or code from the data", found.reason);
+                let message = format!("value {}; remove the markup or code from the data", found.reason);
                 self.store(Finding::error(Code::MaliciousContent, location(), message).with_rule(found.rule));
             }
         }
