@@ -2,10 +2,11 @@
 # Installs what the build and the tests need, skipping whatever is already there, so it is cheap
 # to run again. Used by both README commands and by CI.
 #
-# Installs: Debian's chromium and chromium-driver (browser tests), the wasm32 Rust target,
-# wasm-pack and wasm-bindgen-cli at pinned versions, cargo-fuzz (fuzzing, nightly toolchain),
-# and the npm tools pinned in package-lock.json (wasm-opt from npm's binaryen, Miniflare,
-# playwright-core). Nothing is downloaded except packages from the registries.
+# Installs: Debian's chromium and chromium-driver (browser tests, through sudo when not root),
+# the wasm32 Rust target (rustup, from the Rust distribution server), wasm-pack and
+# wasm-bindgen-cli at pinned versions and cargo-fuzz (crates.io), and the npm tools pinned in
+# package-lock.json: wasm-opt from npm's binaryen, Miniflare and playwright-core. Fuzzing also
+# needs a nightly toolchain, which this script does not install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +23,12 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  as_root=()
+  if [[ $(id -u) != 0 ]]; then
+    as_root=(sudo)
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -50,12 +54,17 @@ if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" 
   cargo install --quiet cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked &
   pids+=($!)
 fi
+failed=0
 for pid in "${pids[@]}"; do
-  wait "$pid"
+  wait "$pid" || failed=1
 done
+if ((failed)); then
+  echo "setup: a cargo install failed; see its output above" >&2
+  exit 1
+fi
 
 if ! rustup toolchain list | grep -q '^nightly'; then
-  echo "setup: no nightly Rust toolchain; the fuzz run will be skipped" >&2
+  echo "setup: no nightly Rust toolchain, so the fuzz run will be skipped; install one with 'rustup toolchain install nightly'" >&2
 fi
 
 if [[ ! -d node_modules/.bin || package-lock.json -nt node_modules/.package-lock.json ]]; then

@@ -37,9 +37,14 @@ step "JavaScript suite in Node, Chromium and workerd"
 scripts/test-js.sh
 
 fuzz_seconds=${FUZZ_SECONDS:-20}
-if [[ "$fuzz_seconds" != 0 ]]; then
+fuzz_note=""
+if [[ "$fuzz_seconds" == 0 ]]; then
+  fuzz_note=" (fuzzing skipped: FUZZ_SECONDS=0)"
+elif ! rustup toolchain list | grep -q '^nightly'; then
+  fuzz_note=" (fuzzing skipped: no nightly toolchain)"
+else
   step "fuzzing, ${fuzz_seconds}s per target"
   scripts/fuzz.sh "$fuzz_seconds"
 fi
 
-step "all tests passed in $((SECONDS - started))s"
+step "all tests passed in $((SECONDS - started))s$fuzz_note"

@@ -96,7 +96,9 @@ const pkg = {
   name: "techdeck-guard",
   version,
   description: "Upload and request validation for clinical conversation datasets, in WebAssembly",
-  license: "Apache-2.0",
+  // Not published yet: `private` keeps npm from publishing it by accident.
+  private: true,
+  license: "UNLICENSED",
   type: "module",
   engines: { node: ">=20.19" },
   sideEffects: ["./worker.js", "./web/snippets/*", "./node/*", "./bundler/*"],

@@ -2,8 +2,9 @@
 //! runs in browsers and Workers.
 //!
 //! Run `techdeck-guard validate FILE` for a readable report, or add `--json` for the report as
-//! JSON. The exit status is 0 for a valid file, 1 for an invalid one and 2 when the file could
-//! not be read or the arguments are wrong.
+//! JSON. The exit status is 0 for a valid file, 1 for an invalid one, and 2 when the file could
+//! not be read or an argument is invalid. Errors of the last kind go to stderr, also with
+//! `--json`.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -85,27 +86,36 @@ fn validate(args: &ValidateArgs) -> Result<Report, String> {
         .map(|name| name.to_string_lossy().into_owned())
         .ok_or_else(|| format!("{} is not a file name", args.file.display()))?;
     let mut file = File::open(&args.file).map_err(|error| format!("cannot open {}: {error}", args.file.display()))?;
-    let size = file
+    let metadata = file
         .metadata()
-        .map_err(|error| format!("cannot read the size of {}: {error}", args.file.display()))?
-        .len();
+        .map_err(|error| format!("cannot read the size of {}: {error}", args.file.display()))?;
+    if !metadata.is_file() {
+        return Err(format!("{} is not a regular file", args.file.display()));
+    }
+    let size = metadata.len();
 
     let mut options = UploadOptions::new(name)
         .declared_size(size)
         .max_file_size_mb(args.max_file_size_mb)
-        .map_err(|error| format!("{}\nhint: pass --max-file-size-mb with a value from 1 to {}", error.message(), limits::MAX_FILE_SIZE_MB_CEILING))?;
+        .map_err(|error| {
+            format!(
+                "{}\nhint: pass --max-file-size-mb (or set MAX_FILE_SIZE_MB) with a value from 1 to {}",
+                error.message(),
+                limits::MAX_FILE_SIZE_MB_CEILING
+            )
+        })?;
     if let Some(content_type) = &args.content_type {
         options = options.content_type(content_type.clone());
     }
     if let Some(delimiter) = &args.delimiter {
-        let delimiter = match delimiter.as_str() {
+        let requested = match delimiter.as_str() {
             "tab" | "\\t" | "\t" => '\t',
             other if other.chars().count() == 1 => other.chars().next().unwrap_or(','),
             _ => '\0',
         };
         options = options
-            .csv_delimiter(delimiter)
-            .map_err(|error| format!("{}\nhint: pass --delimiter ',' or ';' or '|' or tab", error.message()))?;
+            .csv_delimiter(requested)
+            .map_err(|_| format!("invalid delimiter {delimiter:?}\nhint: pass --delimiter ',' or ';' or '|' or tab"))?;
     }
 
     let mut validator = UploadValidator::new(options);
@@ -136,18 +146,33 @@ fn print_text(args: &ValidateArgs, report: &Report) -> io::Result<()> {
         "{}: {verdict} ({} {}, {} {})",
         args.file.display(),
         report.errors.len(),
-        plural(report.errors.len(), "error", "errors"),
+        plural(report.errors.len() as u64, "error", "errors"),
         report.warnings.len(),
-        plural(report.warnings.len(), "warning", "warnings"),
+        plural(report.warnings.len() as u64, "warning", "warnings"),
     )?;
     for finding in report.errors.iter().chain(&report.warnings) {
         write_finding(&mut out, finding)?;
     }
     let stats = &report.stats;
     let format = stats.format.unwrap_or("unknown format");
-    writeln!(out, "read {} bytes as {format}: {} records, {} values", stats.bytes, stats.records, stats.values)?;
+    writeln!(
+        out,
+        "read {} {} as {format}: {} {}, {} {}",
+        stats.bytes,
+        plural(stats.bytes, "byte", "bytes"),
+        stats.records,
+        plural(stats.records, "record", "records"),
+        stats.values,
+        plural(stats.values, "value", "values"),
+    )?;
     if stats.suppressed > 0 {
-        writeln!(out, "{} more findings were counted but not listed (at most {} per code)", stats.suppressed, limits::MAX_FINDINGS_PER_CODE)?;
+        writeln!(
+            out,
+            "{} more {} counted but not listed (at most {} per code)",
+            stats.suppressed,
+            plural(stats.suppressed, "finding was", "findings were"),
+            limits::MAX_FINDINGS_PER_CODE
+        )?;
     }
     Ok(())
 }
@@ -164,7 +189,7 @@ fn write_finding(out: &mut impl Write, finding: &Finding) -> io::Result<()> {
     writeln!(out, "{severity}[{code}] {}: {}", finding.location.describe(), finding.message)
 }
 
-fn plural(count: usize, one: &'static str, many: &'static str) -> &'static str {
+fn plural(count: u64, one: &'static str, many: &'static str) -> &'static str {
     if count == 1 {
         one
     } else {

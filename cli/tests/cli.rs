@@ -69,7 +69,7 @@ fn size_limit_applies_before_reading() {
     let output = run(&["validate", path.to_str().expect("path is UTF-8"), "--max-file-size-mb", "1"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("error[FILE_TOO_LARGE] file: declared size of 1200000 bytes"), "{text}");
+    assert!(text.contains("error[FILE_TOO_LARGE] file: file size of 1200000 bytes"), "{text}");
 }
 
 #[test]
@@ -85,11 +85,30 @@ fn bad_delimiter_exits_two_with_hint() {
     let output = run(&["validate", &example("sessions.csv"), "--delimiter", "x"]);
     assert_eq!(output.status.code(), Some(2));
     let error = String::from_utf8_lossy(&output.stderr);
-    assert!(error.contains("hint: pass --delimiter"), "{error}");
+    assert!(error.contains("invalid delimiter \"x\"\nhint: pass --delimiter"), "{error}");
 }
 
 fn tempdir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("techdeck-guard-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir is created");
     dir
+}
+
+#[test]
+fn directory_is_not_a_file() {
+    let dir = tempdir().join("folder.csv");
+    std::fs::create_dir_all(&dir).expect("dir is created");
+    let output = run(&["validate", dir.to_str().expect("path is UTF-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("is not a regular file"), "{error}");
+}
+
+#[test]
+fn singular_counts_read_naturally() {
+    let dir = tempdir();
+    let path = dir.join("one.csv");
+    std::fs::write(&path, "a\n1\n").expect("fixture is written");
+    let text = stdout(&run(&["validate", path.to_str().expect("path is UTF-8")]));
+    assert!(text.contains("read 4 bytes as csv: 1 record, 1 value"), "{text}");
 }

@@ -49,7 +49,7 @@ pub fn check(name: &str) -> Vec<Problem> {
     if name.is_empty() {
         return vec![Problem::new(
             "empty",
-            "File name is empty. Name the file, for example data.csv.",
+            "file name is empty; name the file, for example data.csv",
         )];
     }
     let normalized: String = name.nfkc().collect();
@@ -59,7 +59,7 @@ pub fn check(name: &str) -> Vec<Problem> {
         problems.push(Problem::new(
             "too_long",
             format!(
-                "File name is {} bytes, more than the maximum of {MAX_FILE_NAME_BYTES}. Shorten it.",
+                "file name is {} bytes, more than the maximum of {MAX_FILE_NAME_BYTES}; shorten it",
                 name.len()
             ),
         ));
@@ -74,13 +74,13 @@ pub fn check(name: &str) -> Vec<Problem> {
     if is_reserved(base) {
         problems.push(Problem::new(
             "reserved_name",
-            "File name is a device name that Windows reserves, such as CON or COM1. Rename the file.",
+            "file name is a device name that Windows reserves, such as CON or COM1; rename the file",
         ));
     }
     if name.ends_with(['.', ' ']) {
         problems.push(Problem::new(
             "trailing_dot_or_space",
-            "File name ends with a dot or a space, which Windows drops. Remove it.",
+            "file name ends with a dot or a space, which Windows drops; remove it",
         ));
     }
     problems
@@ -89,19 +89,19 @@ pub fn check(name: &str) -> Vec<Problem> {
 /// Reports NUL, other control characters and bidirectional controls, once each.
 fn check_characters(name: &str, problems: &mut Vec<Problem>) {
     if name.contains('\0') {
-        problems.push(Problem::new("nul", "File name contains a NUL byte. Remove it."));
+        problems.push(Problem::new("nul", "file name contains a NUL byte; remove it"));
     }
     if name.chars().any(|c| c != '\0' && c.is_control()) {
         problems.push(Problem::new(
             "control_character",
-            "File name contains a control character. Remove it.",
+            "file name contains a control character; remove it",
         ));
     }
     if name.chars().any(is_bidi_control) {
         problems.push(Problem::new(
             "bidi_control",
-            "File name contains a bidirectional control character, which can disguise its \
-             extension. Remove it.",
+            "file name contains a bidirectional control character, which can disguise its \
+             extension; remove it",
         ));
     }
 }
@@ -119,19 +119,19 @@ fn check_path(normalized: &str, problems: &mut Vec<Problem>) {
     if traversal {
         problems.push(Problem::new(
             "path_traversal",
-            "File name contains a '..' path component. Upload the file by its base name.",
+            "file name contains a '..' path component; upload the file by its base name",
         ));
     }
     if absolute {
         problems.push(Problem::new(
             "absolute_path",
-            "File name is an absolute path. Upload the file by its base name.",
+            "file name is an absolute path; upload the file by its base name",
         ));
     }
     if !traversal && !absolute && normalized.contains(['/', '\\']) {
         problems.push(Problem::new(
             "path_separator",
-            "File name contains '/' or '\\'. Upload the file by its base name.",
+            "file name contains '/' or '\\'; upload the file by its base name",
         ));
     }
 }
@@ -189,8 +189,8 @@ fn check_double_extension(base: &str) -> Option<Problem> {
     Some(Problem::new(
         "double_extension",
         format!(
-            "File name combines the executable extension .{dangerous} with another extension. \
-             Rename the file so that it has only its data extension."
+            "file name combines the executable extension .{dangerous} with another extension; \
+             rename the file so that it has only its data extension"
         ),
     ))
 }

@@ -314,7 +314,7 @@ fn check_metadata(options: &UploadOptions, checker: &mut Checker) -> Option<Form
                 Code::FileTooLarge,
                 Location::file(),
                 format!(
-                    "declared size of {size} bytes is larger than the maximum of {} bytes ({} MiB); split the file or ask for a higher MAX_FILE_SIZE_MB",
+                    "file size of {size} bytes is larger than the maximum of {} bytes ({} MiB); split the file or ask for a higher MAX_FILE_SIZE_MB",
                     options.max_file_size,
                     options.max_file_size / MIB
                 ),
@@ -363,24 +363,49 @@ fn check_metadata(options: &UploadOptions, checker: &mut Checker) -> Option<Form
 }
 
 /// Compares the leading bytes with the format that the extension names.
+///
+/// Text formats are told apart only where it is certain: Parquet by its magic bytes, and JSON
+/// from CSV by a leading `{` or `[`, which no CSV header starts with in practice. A JSON file
+/// named `.jsonl` or the other way round is left to the reader, which reports its syntax.
 fn check_magic(format: Format, kind: Kind) -> Option<Finding> {
     let mismatch = |what: &str| {
         Some(Finding::error(
             Code::ContentMismatch,
             Location { offset: Some(0), ..Location::default() },
             format!(
-                "file is named .{} but its content is {what}; export the data again as {}",
+                "file is named .{} but its content is {what}; rename it to match its format, or export the data again as {}",
                 format.extension(),
-                format.extension().to_ascii_uppercase()
+                format_name(format)
             ),
         ))
     };
     match (format, kind) {
         (Format::Parquet, Kind::Parquet) => None,
-        (Format::Parquet, other) => mismatch(other.name()),
-        (_, Kind::Text | Kind::JsonLike) => None,
-        (_, other) => mismatch(other.name()),
+        (Format::Csv, Kind::JsonLike) => mismatch("JSON text"),
+        (_, Kind::Text | Kind::JsonLike) if format != Format::Parquet => None,
+        (_, other) => mismatch(&with_article(other.name())),
     }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Csv => "CSV",
+        Format::Json => "JSON",
+        Format::Jsonl => "JSON Lines",
+        Format::Parquet => "Parquet",
+    }
+}
+
+/// Adds "a" or "an" before a kind name that is a countable noun, such as "PNG image".
+fn with_article(name: &str) -> String {
+    if name.ends_with("text") || name.ends_with("data") {
+        return name.to_owned();
+    }
+    let article = match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    };
+    format!("{article} {name}")
 }
 
 /// The sink that checks every value and collects findings, capped per code.
@@ -558,6 +583,22 @@ mod tests {
         let report = validate("sessions.csv", &elf);
         assert_eq!(codes(&report.errors), ["CONTENT_MISMATCH"]);
         assert_eq!(report.errors[0].location.offset, Some(0));
+        assert_eq!(
+            report.errors[0].message,
+            "file is named .csv but its content is an ELF executable; rename it to match its format, or export the data again as CSV"
+        );
+    }
+
+    #[test]
+    fn json_named_csv_is_a_mismatch() {
+        let report = validate("sessions.csv", br#"[{"id": 1, "note": "hello"}]"#);
+        assert_eq!(codes(&report.errors), ["CONTENT_MISMATCH"]);
+        assert_eq!(
+            report.errors[0].message,
+            "file is named .csv but its content is JSON text; rename it to match its format, or export the data again as CSV"
+        );
+        let report = validate("sessions.json", br#"[{"id": 1}]"#);
+        assert!(report.valid);
     }
 
     #[test]
