@@ -53,6 +53,7 @@ const CONTENT_TYPES = {
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>techdeck-guard benchmark</title>
+<link rel="icon" href="data:,">
 <script src="/papaparse.js"></script>
 <script type="module" src="/bench/browser-page.js"></script>
 `;

@@ -40,7 +40,7 @@ cargo bench --quiet --profile release-native --bench validate --no-run
 node bench/make-data.mjs >&2
 
 load=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v load="$load" 'BEGIN { exit !(load >= 0.5) }' || pgrep -x cargo >/dev/null || pgrep -x rustc >/dev/null; then
+if awk -v average="$load" 'BEGIN { exit !(average >= 0.5) }' || pgrep -x cargo >/dev/null || pgrep -x rustc >/dev/null; then
   echo "warning: load average $load or a cargo/rustc process is running; the figures will be noisy" >&2
 fi
 

@@ -37,6 +37,17 @@ for (const result of results) {
 
 console.log("\nvalidator ÷ anchor: the validator's median throughput divided by the anchor's; above 1 is faster.");
 
+// Ceilings that only some harnesses measure: the reader without value checks, and fetch alone.
+for (const result of results) {
+  const label = `${result.runtime} on ${INPUT_LABELS[result.input] ?? result.input}`;
+  if (result.reader_only_mbps !== undefined) {
+    console.log(`${label}: dataset reader alone, values not checked, ${rate(result.reader_only_mbps)} MB/s`);
+  }
+  if (result.fetch_only_mbps !== undefined) {
+    console.log(`${label}: fetch alone ${rate(result.fetch_only_mbps)} MB/s`);
+  }
+}
+
 // A validator that counted other records than the anchor did not do the work it was timed for.
 for (const result of results) {
   if (result.subject.records !== result.anchor.records) {
