@@ -85,6 +85,8 @@ codes! {
     FieldUnknown => "FIELD_UNKNOWN",
     /// The caller's role may not send this request field.
     FieldForbidden => "FIELD_FORBIDDEN",
+    /// The caller's role is not among the roles that may call the endpoint.
+    RoleNotAllowed => "ROLE_NOT_ALLOWED",
 }
 
 impl Serialize for Code {

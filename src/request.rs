@@ -20,14 +20,18 @@
 //!
 //! Endpoints without rules are rejected: the table denies by default. A pattern must match the
 //! whole value, not just a prefix, and runs on a linear-time engine. Roles match exactly, so
-//! `admin_readonly` gets none of `admin`'s rules.
+//! `admin_readonly` gets none of `admin`'s rules. When an endpoint lists `roles`, or has
+//! `roleRestrictions`, a role that is not named there is rejected, so a misspelt or unknown
+//! role cannot escape the restrictions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use regex::Regex;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::dataset::json::JsonReader;
+use crate::dataset::{Reader, Sink, Value as DatasetValue};
 use crate::error::{Error, ErrorCode};
 use crate::limits;
 use crate::report::{Code, Finding, Location, Severity};
@@ -88,6 +92,8 @@ struct EndpointSpec {
     #[serde(default)]
     strict: bool,
     #[serde(default)]
+    roles: Option<Vec<String>>,
+    #[serde(default)]
     fields: BTreeMap<String, FieldSpec>,
     #[serde(default)]
     role_restrictions: BTreeMap<String, Vec<String>>,
@@ -117,6 +123,7 @@ struct FieldRule {
 #[derive(Debug)]
 struct EndpointRules {
     strict: bool,
+    roles: Option<Vec<String>>,
     fields: BTreeMap<String, FieldRule>,
     role_restrictions: BTreeMap<String, Vec<String>>,
 }
@@ -166,7 +173,12 @@ impl RuleTable {
             }
             endpoints.insert(
                 name,
-                EndpointRules { strict: endpoint.strict, fields, role_restrictions: endpoint.role_restrictions },
+                EndpointRules {
+                    strict: endpoint.strict,
+                    roles: endpoint.roles,
+                    fields,
+                    role_restrictions: endpoint.role_restrictions,
+                },
             );
         }
         Ok(RuleTable { endpoints })
@@ -199,7 +211,21 @@ impl RuleTable {
             )
             .with_subject("request")
         })?;
-        self.validate(&value, endpoint, role)
+        let mut report = self.validate(&value, endpoint, role)?;
+        // serde_json keeps the last of two equal keys without a word, while another parser may
+        // keep the first; the dataset reader finds such keys, so both readings are checked.
+        let mut structure = StructureFindings::default();
+        let mut reader = JsonReader::new();
+        reader.feed(body.as_bytes(), &mut structure);
+        reader.finish(&mut structure);
+        for finding in structure.findings {
+            report.push(finding);
+        }
+        if !report.errors.is_empty() {
+            report.valid = false;
+            report.sanitized = None;
+        }
+        Ok(report)
     }
 
     /// Validates a parsed request body.
@@ -216,6 +242,13 @@ impl RuleTable {
             .with_subject(endpoint.to_owned())
         })?;
         let mut report = RequestReport::default();
+        if !role_allowed(rules, role) {
+            report.push(Finding::error(
+                Code::RoleNotAllowed,
+                Location::file(),
+                format!("role {} may not call this endpoint", shown(role)),
+            ));
+        }
         let Some(fields) = request.as_object() else {
             report.push(Finding::error(Code::FieldType, Location::file(), "request body must be a JSON object"));
             return Ok(report.finish(None));
@@ -227,18 +260,18 @@ impl RuleTable {
                 None if rule.required => report.push(Finding::error(
                     Code::FieldMissing,
                     field_location(name),
-                    format!("field {name:?} is required"),
+                    format!("field {} is required", shown(name)),
                 )),
                 None => {}
             }
         }
 
         for name in fields.keys() {
-            if rules.strict && !rules.fields.contains_key(name) {
-                report.push(Finding::error(
+            if rules.strict && !rules.fields.contains_key(name) && report.admit(Code::FieldUnknown) {
+                report.store(Finding::error(
                     Code::FieldUnknown,
                     field_location(name),
-                    format!("field {name:?} is not accepted by this endpoint; remove it"),
+                    format!("field {} is not accepted by this endpoint; remove it", shown(name)),
                 ));
             }
         }
@@ -248,7 +281,7 @@ impl RuleTable {
                 report.push(Finding::error(
                     Code::FieldForbidden,
                     field_location(name),
-                    format!("field {name:?} is not accessible for role {role:?}"),
+                    format!("field {} is not accessible for role {}", shown(name), shown(role)),
                 ));
             }
         }
@@ -275,10 +308,32 @@ pub struct RequestReport {
     /// The request with invisible and control characters removed from its strings, and, for a
     /// strict endpoint, only its declared fields. `None` when the request is invalid.
     pub sanitized: Option<Value>,
+    /// Findings that were counted but not kept, beyond [`limits::MAX_FINDINGS_PER_CODE`] per code.
+    pub suppressed: u64,
+    #[serde(skip)]
+    kept: HashMap<Code, usize>,
 }
 
 impl RequestReport {
     fn push(&mut self, finding: Finding) {
+        if self.admit(finding.code) {
+            self.store(finding);
+        }
+    }
+
+    /// Counts a finding of `code` and returns whether it is kept, so that a caller skips
+    /// building the findings beyond the cap.
+    fn admit(&mut self, code: Code) -> bool {
+        let kept = self.kept.entry(code).or_insert(0);
+        if *kept >= limits::MAX_FINDINGS_PER_CODE {
+            self.suppressed += 1;
+            return false;
+        }
+        *kept += 1;
+        true
+    }
+
+    fn store(&mut self, finding: Finding) {
         match finding.severity {
             Severity::Error => self.errors.push(finding),
             Severity::Warning => self.warnings.push(finding),
@@ -290,6 +345,51 @@ impl RequestReport {
         self.sanitized = sanitized;
         self
     }
+}
+
+/// Collects the findings of the JSON reader about a request body's structure.
+#[derive(Default)]
+struct StructureFindings {
+    findings: Vec<Finding>,
+}
+
+impl Sink for StructureFindings {
+    fn value(&mut self, _value: &DatasetValue<'_>) {}
+
+    fn finding(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+}
+
+fn role_allowed(rules: &EndpointRules, role: &str) -> bool {
+    match &rules.roles {
+        Some(roles) => roles.iter().any(|allowed| allowed == role),
+        None if !rules.role_restrictions.is_empty() => rules.role_restrictions.contains_key(role),
+        None => true,
+    }
+}
+
+/// Longest name or role shown in a message or location, in bytes.
+const MAX_SHOWN_BYTES: usize = 64;
+
+/// Longest JSON Pointer kept in a location, in bytes.
+const MAX_POINTER_SHOWN_BYTES: usize = 256;
+
+/// Returns a name for a message: quoted, and cut at [`MAX_SHOWN_BYTES`] with `…`.
+fn shown(name: &str) -> String {
+    format!("{:?}", cut(name, MAX_SHOWN_BYTES))
+}
+
+/// Cuts `text` at `max` bytes, on a character boundary, and marks the cut with `…`.
+fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}…", &text[..end]))
 }
 
 fn compile_pattern(endpoint: &str, field: &str, pattern: &str) -> Result<Regex, Error> {
@@ -314,7 +414,7 @@ fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut Request
             report.push(Finding::error(
                 Code::FieldType,
                 field_location(name),
-                format!("field {name:?} must be of type {}", expected.as_str()),
+                format!("field {} must be of type {}", shown(name), expected.as_str()),
             ));
             return;
         }
@@ -329,7 +429,7 @@ fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut Request
             report.push(Finding::error(
                 Code::FieldTooLong,
                 field_location(name),
-                format!("field {name:?} is {length} characters long; the maximum is {max_length}"),
+                format!("field {} is {length} characters long; the maximum is {max_length}", shown(name)),
             ));
             return;
         }
@@ -339,27 +439,30 @@ fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut Request
             report.push(Finding::error(
                 Code::FieldPattern,
                 field_location(name),
-                format!("field {name:?} does not match the required pattern"),
+                format!("field {} does not match the required pattern", shown(name)),
             ));
         }
     }
 }
 
-/// Reports active content in any string of the request, keys included.
+/// Reports active content in any string of the request, keys included. Strings are checked as
+/// sanitizing leaves them, so removing a control character cannot assemble a tag.
 fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut RequestReport) {
     let location = |pointer: &str| Location {
-        column: Some(field.to_owned()),
-        pointer: Some(pointer.to_owned()),
+        column: Some(cut(field, MAX_SHOWN_BYTES).into_owned()),
+        pointer: Some(cut(pointer, MAX_POINTER_SHOWN_BYTES).into_owned()),
         ..Location::default()
     };
-    match value {
-        Value::String(text) => {
-            for found in content::scan(text) {
-                report.push(
-                    Finding::error(Code::MaliciousContent, location(pointer), format!("field {field:?} {}", found.reason)).with_rule(found.rule),
-                );
+    let check = |text: &str, pointer: &str, report: &mut RequestReport| {
+        for found in content::scan(&text::strip_removable(text)) {
+            if report.admit(Code::MaliciousContent) {
+                let message = format!("field {} {}", shown(field), found.reason);
+                report.store(Finding::error(Code::MaliciousContent, location(pointer), message).with_rule(found.rule));
             }
         }
+    };
+    match value {
+        Value::String(text) => check(text, pointer, report),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 let length = pointer.len();
@@ -371,13 +474,9 @@ fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut R
         Value::Object(members) => {
             for (key, item) in members {
                 let length = pointer.len();
+                check(key, pointer, report);
                 pointer.push('/');
                 pointer.push_str(&escape_pointer(key));
-                for found in content::scan(key) {
-                    report.push(
-                        Finding::error(Code::MaliciousContent, location(pointer), format!("field {field:?} {}", found.reason)).with_rule(found.rule),
-                    );
-                }
                 scan_strings(item, pointer, field, report);
                 pointer.truncate(length);
             }
@@ -406,15 +505,17 @@ fn sanitize_value(value: &Value) -> Value {
     }
 }
 
-/// Removes control characters other than tab and line breaks, and the invisible format
-/// characters that [`text::is_invisible`] lists.
 fn strip_invisible(value: &str) -> String {
-    let kept = |c: char| (!c.is_control() || matches!(c, '\t' | '\n' | '\r')) && !text::is_invisible(c);
-    value.chars().filter(|&c| kept(c)).collect()
+    text::strip_removable(value).into_owned()
 }
 
 fn field_location(name: &str) -> Location {
-    Location { column: Some(name.to_owned()), pointer: Some(format!("/{}", escape_pointer(name))), ..Location::default() }
+    let pointer = format!("/{}", escape_pointer(name));
+    Location {
+        column: Some(cut(name, MAX_SHOWN_BYTES).into_owned()),
+        pointer: Some(cut(&pointer, MAX_POINTER_SHOWN_BYTES).into_owned()),
+        ..Location::default()
+    }
 }
 
 fn escape_pointer(key: &str) -> String {
@@ -429,6 +530,7 @@ mod tests {
       "endpoints": {
         "POST /api/datasets": {
           "strict": true,
+          "roles": ["admin", "admin_readonly", "therapist", "researcher", "user"],
           "fields": {
             "name": { "type": "string", "required": true, "maxLength": 10, "pattern": "[a-z ]+" },
             "count": { "type": "integer" },
@@ -503,6 +605,55 @@ mod tests {
         assert_eq!(report.errors[0].location.column.as_deref(), Some("meta"));
         let report = table().validate_json(body, "POST /api/datasets", "admin").expect("endpoint exists");
         assert!(report.valid);
+    }
+
+    #[test]
+    fn unlisted_roles_are_rejected() {
+        let body = r#"{"name":"ab","patient_id":"p-1"}"#;
+        for role in ["Researcher", "researcher ", "research\u{200B}er", "auditor", ""] {
+            let report = table().validate_json(body, "POST /api/datasets", role).expect("endpoint exists");
+            assert_eq!(codes(&report), ["ROLE_NOT_ALLOWED"], "{role:?}");
+        }
+        let restricted_only = RuleTable::from_json(r#"{"endpoints":{"e":{"roleRestrictions":{"user":["x"]}}}}"#)
+            .expect("compiles");
+        let report = restricted_only.validate_json(r#"{"x":1}"#, "e", "admin").expect("endpoint exists");
+        assert_eq!(codes(&report), ["ROLE_NOT_ALLOWED"]);
+        let report = restricted_only.validate_json(r#"{"y":1}"#, "e", "user").expect("endpoint exists");
+        assert!(report.valid);
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected() {
+        let body = r#"{"name":"ab","name":"<script>x</script>"}"#;
+        let report = table().validate_json(body, "POST /api/datasets", "admin").expect("endpoint exists");
+        assert!(codes(&report).contains(&"JSON_DUPLICATE_KEY"), "{:?}", codes(&report));
+        assert_eq!(report.sanitized, None);
+        assert!(!report.valid);
+    }
+
+    #[test]
+    fn control_characters_cannot_assemble_a_tag() {
+        let body = r#"{"name":"ab","meta":{"note":"<scr\u0001ipt>alert(1)</script>"}}"#;
+        let report = table().validate_json(body, "POST /api/datasets", "admin").expect("endpoint exists");
+        assert_eq!(codes(&report), ["MALICIOUS_CONTENT"]);
+        assert_eq!(report.sanitized, None);
+    }
+
+    #[test]
+    fn findings_are_capped_and_short() {
+        let key = "k".repeat(10_000);
+        let scripts = vec!["<script>"; 500];
+        let body = serde_json::json!({ "name": "ab", "meta": { key.clone(): scripts } }).to_string();
+        let report = table().validate_json(&body, "POST /api/datasets", "admin").expect("endpoint exists");
+        assert_eq!(report.errors.len(), limits::MAX_FINDINGS_PER_CODE);
+        assert_eq!(report.suppressed, 400);
+        let pointer = report.errors[0].location.pointer.as_deref().expect("pointer");
+        assert!(pointer.len() <= MAX_POINTER_SHOWN_BYTES + '…'.len_utf8(), "pointer of {} bytes", pointer.len());
+        let unknown = table()
+            .validate_json(&format!(r#"{{"name":"ab","{key}":1}}"#), "POST /api/datasets", "admin")
+            .expect("endpoint exists");
+        assert_eq!(codes(&unknown), ["FIELD_UNKNOWN"]);
+        assert!(unknown.errors[0].message.len() < 160, "{}", unknown.errors[0].message);
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! Every step drops invisible characters that it produces, so `&#8203;` and `%E2%80%8B`
 //! disappear as well.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -226,6 +227,26 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{2066}'..='\u{2069}'
             | '\u{FEFF}'
     )
+}
+
+/// Returns `true` for the characters that sanitizing removes: the invisible format characters of
+/// [`is_invisible`], and control characters other than tab, line feed and carriage return.
+pub fn is_removable(c: char) -> bool {
+    is_invisible(c) || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Returns `value` without the characters that [`is_removable`] matches, borrowed when it has
+/// none.
+///
+/// Checks run on this form as well as sanitizing, so that removing a character cannot join two
+/// harmless pieces into active content (`<scr\u{1}ipt>` becomes `<script>`).
+pub fn strip_removable(value: &str) -> Cow<'_, str> {
+    let may_have = value.bytes().any(|byte| (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte >= 0x7F);
+    if may_have && value.chars().any(is_removable) {
+        Cow::Owned(value.chars().filter(|&c| !is_removable(c)).collect())
+    } else {
+        Cow::Borrowed(value)
+    }
 }
 
 /// Returns `false` when [`fold`] would only lower-case ASCII letters.

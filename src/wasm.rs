@@ -58,11 +58,13 @@ fn upload_options(options: JsValue) -> Result<(UploadOptions, bool), Error> {
     for key in keys.iter() {
         let Some(key) = key.as_string() else { continue };
         if !UPLOAD_OPTION_NAMES.contains(&key.as_str()) {
+            // The key is caller text, so only its start is repeated back.
+            let shown: String = key.chars().take(64).collect();
             return Err(Error::new(
                 ErrorCode::InvalidOptions,
-                format!("unknown upload option {key:?}; expected one of {}", UPLOAD_OPTION_NAMES.join(", ")),
+                format!("unknown upload option {shown:?}; expected one of {}", UPLOAD_OPTION_NAMES.join(", ")),
             )
-            .with_subject(key));
+            .with_subject(shown));
         }
     }
     let get = |name: &str| -> Result<Option<JsValue>, Error> {

@@ -34,7 +34,7 @@ fn problems_are_listed_with_locations() {
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("invalid (3 errors, 1 warning)"), "{text}");
-    assert!(text.contains(r#"error[FORMULA_INJECTION] line 2, record 1, column "text""#), "{text}");
+    assert!(text.contains(r#"error[FORMULA_INJECTION/leading] line 2, record 1, column "text""#), "{text}");
     assert!(text.contains(r#"error[MALICIOUS_CONTENT/event_handler] line 3, record 2, column "text""#), "{text}");
     assert!(text.contains("error[CSV_RAGGED_ROW] line 5, record 4"), "{text}");
     assert!(text.contains(r#"warning[SECRET/aws_access_key_id] line 4, record 3, column "text""#), "{text}");

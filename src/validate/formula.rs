@@ -18,7 +18,7 @@ const MIN_PHONE_DIGITS: usize = 5;
 /// A cell is flagged when it starts with `=`, `+`, `-`, `@`, tab, carriage return or NUL.
 /// Two kinds of cell are exempt. One is a plain number (`-12.5`, `+3`, `-1e5`, `-.5`). The
 /// other is a phone number: a leading `+` followed only by digits, spaces, `(`, `)`, `.` and
-/// `-`, with at least five digits.
+/// `-`, with at least five digits, and optionally an extension such as ` ext. 71` or ` x71`.
 pub fn is_formula(cell: &str) -> bool {
     let Some(first) = cell.bytes().next() else {
         return false;
@@ -62,14 +62,30 @@ fn count_digits(bytes: &[u8], from: usize) -> usize {
     bytes.get(from..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count())
 }
 
-/// Returns whether `cell` looks like an international phone number such as `+1 (555) 010-0100`.
+/// Returns whether `cell` looks like an international phone number such as `+1 (555) 010-0100`
+/// or `+1-412-555-0186 ext. 71`.
 fn is_phone_number(cell: &str) -> bool {
     let Some(rest) = cell.strip_prefix('+') else {
         return false;
     };
+    let rest = strip_extension(rest);
     let allowed = |b: &u8| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'.' | b'-');
     let digits = rest.bytes().filter(u8::is_ascii_digit).count();
     rest.bytes().all(|b| allowed(&b)) && digits >= MIN_PHONE_DIGITS
+}
+
+/// Removes a trailing phone extension (`ext. 71`, `ext 71`, `x71`) with the spaces before it.
+fn strip_extension(number: &str) -> &str {
+    let digits_start = number.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits_start == number.len() {
+        return number;
+    }
+    let before = number[..digits_start].trim_end_matches(' ');
+    let marker = ["ext.", "ext", "x"].into_iter().find(|marker| before.to_ascii_lowercase().ends_with(marker));
+    match marker {
+        Some(marker) if before.len() > marker.len() => before[..before.len() - marker.len()].trim_end_matches(' '),
+        _ => number,
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +132,16 @@ mod tests {
     fn phone_numbers_pass() {
         for cell in ["+1 (555) 010-0100", "+44 20 7946 0000", "+33.1.23.45.67.89", "+4915550100"] {
             assert!(!is_formula(cell), "{cell:?} should pass");
+        }
+    }
+
+    #[test]
+    fn phone_extensions_pass() {
+        for cell in ["+1-412-555-0186 ext. 71", "+1 (724) 555-0157 ext 43", "+1 555 0100 x12", "+1 555 0100 EXT. 9"] {
+            assert!(!is_formula(cell), "{cell:?} should pass");
+        }
+        for cell in ["+1 ext. 71", "+1 555 0100 ext.", "+cmd x1", "+1 555 0100 ext. 7!A0", "+1 555 0100 extra 1"] {
+            assert!(is_formula(cell), "{cell:?} should be flagged");
         }
     }
 

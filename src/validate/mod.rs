@@ -29,6 +29,7 @@ use crate::dataset::{self, Field, Format, Reader, ReaderOptions, Sink, Value, Va
 use crate::error::{Error, ErrorCode};
 use crate::limits;
 use crate::report::{Code, Finding, Location, Report, Severity, Stats};
+use crate::text;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -418,6 +419,29 @@ struct Checker {
     stats: Stats,
     /// A finding after which the content is not read.
     has_fatal: bool,
+    /// Columns whose header name had a finding. Their name is replaced by `#N` in locations and
+    /// stats, so a credential or markup in a header is not repeated in the report.
+    hidden_columns: Vec<bool>,
+}
+
+/// What a checked text is, for messages.
+#[derive(Clone, Copy)]
+enum Subject {
+    Value,
+    Cell,
+    Key,
+    ColumnName,
+}
+
+impl Subject {
+    fn noun(self) -> &'static str {
+        match self {
+            Subject::Value => "value",
+            Subject::Cell => "cell",
+            Subject::Key => "object key",
+            Subject::ColumnName => "column name",
+        }
+    }
 }
 
 impl Checker {
@@ -428,8 +452,8 @@ impl Checker {
     }
 
     /// Counts a finding of `code` and returns whether it is kept. A finding beyond the cap is
-    /// only counted, and the caller skips building it: a JSON Pointer can be megabytes long,
-    /// and a file can repeat the same problem millions of times.
+    /// only counted, and the caller skips building it: a file can repeat the same problem
+    /// millions of times.
     fn admit(&mut self, code: Code) -> bool {
         if matches!(code, Code::FileTooLarge | Code::ExtensionNotAllowed | Code::ContentMismatch) {
             self.has_fatal = true;
@@ -450,27 +474,51 @@ impl Checker {
         }
     }
 
-    fn check_text(&mut self, text: &str, location: impl Fn() -> Location, is_cell: bool) {
-        for found in content::scan(text) {
+    /// Runs the value checks and returns `true` when any of them matched.
+    ///
+    /// The checks see the text as sanitizing would leave it, so that removing an invisible or
+    /// control character cannot join two harmless pieces into active content or a formula.
+    fn check_text(&mut self, text: &str, location: impl Fn() -> Location, subject: Subject) -> bool {
+        let mut found_any = false;
+        if text.contains('\0') {
+            found_any = true;
+            if self.admit(Code::InvalidEncoding) {
+                let message = format!("{} contains a NUL character, which text data does not have; check that the file is text", subject.noun());
+                self.store(Finding::error(Code::InvalidEncoding, location(), message).with_rule("nul"));
+            }
+        }
+        let text = text::strip_removable(text);
+        for found in content::scan(&text) {
+            found_any = true;
             if self.admit(Code::MaliciousContent) {
-                let message = format!("value {}; remove the markup or code from the data", found.reason);
+                let message = format!("{} {}; remove the markup or code from the data", subject.noun(), found.reason);
                 self.store(Finding::error(Code::MaliciousContent, location(), message).with_rule(found.rule));
             }
         }
-        if is_cell && formula::is_formula(text) && self.admit(Code::FormulaInjection) {
-            self.store(Finding::error(
-                Code::FormulaInjection,
-                location(),
-                "cell starts with =, +, -, @, tab or carriage return and a spreadsheet would run it as a formula; prefix it with an apostrophe or remove the leading character",
-            ));
+        if matches!(subject, Subject::Cell | Subject::ColumnName) {
+            if let Some(rule) = formula_rule(&text) {
+                found_any = true;
+                if self.admit(Code::FormulaInjection) {
+                    let message = match rule {
+                        "leading" => "cell starts with =, +, -, @, tab or carriage return and a spreadsheet would run it as a formula; prefix it with an apostrophe or remove the leading character",
+                        _ => "cell has a delimiter followed by =, +, -, @ and a spreadsheet that splits on that delimiter would run the rest as a formula; put a space after the delimiter or remove the character",
+                    };
+                    self.store(Finding::error(Code::FormulaInjection, location(), message).with_rule(rule));
+                }
+            }
         }
-        for secret in secrets::scan(text) {
+        for secret in secrets::scan(&text) {
+            found_any = true;
             if self.admit(Code::Secret) {
-                let message =
-                    format!("possible credential ({}) in the data; remove it and rotate the credential", secret.rule);
+                let message = format!(
+                    "possible credential ({}) in a {}; remove it and rotate the credential",
+                    secret.rule,
+                    subject.noun()
+                );
                 self.store(Finding::warning(Code::Secret, location(), message).with_rule(secret.rule));
             }
         }
+        found_any
     }
 
     fn report(&mut self, bytes: u64, format: Option<Format>) -> Report {
@@ -486,22 +534,78 @@ impl Checker {
     }
 }
 
+/// Returns the location of a value. It hides the name of a column whose header had a finding,
+/// and for an object key it points at the object, so a finding does not repeat the key it is
+/// about.
+fn locate(value: &Value<'_>, hide_column: bool) -> Location {
+    let mut location = value.location();
+    match value.field {
+        Field::Column { index, .. } if hide_column => {
+            location.column = Some(dataset::column_label(index, None));
+        }
+        Field::Pointer(pointer) if value.kind == ValueKind::Key => {
+            let parent = pointer.rfind('/').map_or("", |slash| &pointer[..slash]);
+            location.pointer = Some(parent.to_owned());
+        }
+        _ => {}
+    }
+    location
+}
+
+/// Returns the formula rule that a CSV cell breaks, if any: `leading` for a cell that starts
+/// like a formula, `after_delimiter` for one that has `,` `;` tab or `|` directly followed by a
+/// formula with a call, a cell reference (`!`) or a DDE pipe. Spreadsheets split CSV on the list separator of their locale, so a cell that is
+/// quoted for one delimiter can still be split on another.
+fn formula_rule(cell: &str) -> Option<&'static str> {
+    if formula::is_formula(cell) {
+        return Some("leading");
+    }
+    let bytes = cell.as_bytes();
+    let is_delimiter = |byte: u8| matches!(byte, b',' | b';' | b'\t' | b'|');
+    for (index, pair) in bytes.windows(2).enumerate() {
+        if is_delimiter(pair[0]) && matches!(pair[1], b'=' | b'+' | b'-' | b'@') {
+            let rest = &cell[index + 1..];
+            let segment = rest.split([',', ';', '\t', '|']).next().unwrap_or(rest);
+            // Only a segment that calls something is flagged here: prose such as "In
+            // solidarity,-Lindsey" splits into "-Lindsey", which a spreadsheet shows as an
+            // error, not as a command.
+            let calls = segment.contains(['(', '!']) || rest.contains('|');
+            if calls && formula::is_formula(segment) {
+                return Some("after_delimiter");
+            }
+        }
+    }
+    None
+}
+
 impl Sink for Checker {
     fn value(&mut self, value: &Value<'_>) {
         self.stats.values += 1;
-        if value.kind == ValueKind::Number {
-            return;
-        }
-        let is_cell = self.csv && matches!(value.field, Field::Column { .. });
-        self.check_text(value.text, || value.location(), is_cell);
+        let subject = match (value.kind, value.field) {
+            (ValueKind::Number, _) => return,
+            (ValueKind::Key, _) => Subject::Key,
+            (_, Field::Column { .. }) if self.csv => Subject::Cell,
+            _ => Subject::Value,
+        };
+        let hide_column = match value.field {
+            Field::Column { index, .. } => self.hidden_columns.get(index).copied().unwrap_or(false),
+            Field::Pointer(_) => false,
+        };
+        self.check_text(value.text, || locate(value, hide_column), subject);
     }
 
     fn columns(&mut self, names: &[String]) {
+        let mut shown = Vec::with_capacity(names.len());
+        self.hidden_columns = vec![false; names.len()];
         for (index, name) in names.iter().enumerate() {
-            let location = || Location { column: Some(dataset::column_label(index, Some(name))), ..Location::default() };
-            self.check_text(name, location, self.csv);
+            let label = dataset::column_label(index, None);
+            let location = || Location { column: Some(label.clone()), ..Location::default() };
+            let subject = if self.csv { Subject::ColumnName } else { Subject::Value };
+            let hidden = self.check_text(name, location, subject);
+            self.hidden_columns[index] = hidden;
+            shown.push(if hidden { label } else { name.clone() });
         }
-        self.stats.columns = names.to_vec();
+        self.stats.columns = shown;
     }
 
     fn finding(&mut self, finding: Finding) {
@@ -621,9 +725,66 @@ mod tests {
 
     #[test]
     fn header_cells_are_checked() {
-        let report = validate("a.csv", b"id,<script>x</script>\n1,2\n");
+        let report = validate("a.csv", b"id,<script>x</script>\n1,<b>2</b>\n");
         assert_eq!(codes(&report.errors), ["MALICIOUS_CONTENT"]);
-        assert_eq!(report.errors[0].location.column.as_deref(), Some("<script>x</script>"));
+        assert_eq!(report.errors[0].location.column.as_deref(), Some("#2"));
+        assert_eq!(report.stats.columns, ["id", "#2"]);
+    }
+
+    #[test]
+    fn header_secret_is_not_repeated() {
+        let key = format!("AKIA{}", "Q".repeat(16));
+        let csv = format!("id,{key}\n1,=2+3\n");
+        let report = validate("a.csv", csv.as_bytes());
+        assert_eq!(codes(&report.warnings), ["SECRET"]);
+        assert_eq!(codes(&report.errors), ["FORMULA_INJECTION"]);
+        assert_eq!(report.errors[0].location.column.as_deref(), Some("#2"));
+        let printed = format!("{report:?}");
+        assert!(!printed.contains(&key), "the key must not appear in the report");
+    }
+
+    #[test]
+    fn key_finding_points_at_its_object() {
+        let report = validate("a.json", br#"[{"note": {"<script>": 1}}]"#);
+        assert_eq!(codes(&report.errors), ["MALICIOUS_CONTENT"]);
+        assert_eq!(report.errors[0].location.pointer.as_deref(), Some("/0/note"));
+        assert!(report.errors[0].message.starts_with("object key contains"), "{}", report.errors[0].message);
+    }
+
+    #[test]
+    fn removable_characters_do_not_hide_content() {
+        for (input, code) in [
+            ("id,note\n1,<scr\u{1}ipt>x</script>\n", "MALICIOUS_CONTENT"),
+            ("id,note\n1,\u{1}=cmd|' /C calc'!A0\n", "FORMULA_INJECTION"),
+            ("id,note\n1,\u{200B}@SUM(A1)\n", "FORMULA_INJECTION"),
+        ] {
+            assert_eq!(codes(&validate("a.csv", input.as_bytes()).errors), [code], "{input:?}");
+        }
+    }
+
+    #[test]
+    fn formula_after_another_delimiter() {
+        let report = validate("a.csv", b"id;note\n1;x,=cmd|' /C calc'!A0\n");
+        assert_eq!(codes(&report.errors), ["FORMULA_INJECTION"]);
+        assert_eq!(report.errors[0].rule, Some("after_delimiter"));
+        let report = validate("a.csv", b"id;note\n1;x,@SUM(A1:A9)\n");
+        assert_eq!(codes(&report.errors), ["FORMULA_INJECTION"]);
+        let harmless = [
+            "id,note\n1,\"one, two\"\n",
+            "id,note\n1,\"range 1,-2\"\n",
+            "id,note\n1,\"a, -b\"\n",
+            "id,note\n1,\"In solidarity,-Lindsey\"\n",
+        ];
+        for harmless in harmless {
+            assert!(validate("a.csv", harmless.as_bytes()).valid, "{harmless:?}");
+        }
+    }
+
+    #[test]
+    fn nul_in_text_is_invalid() {
+        let report = validate("a.jsonl", b"{\"note\": \"a\\u0000b\"}\n");
+        assert_eq!(codes(&report.errors), ["INVALID_ENCODING"]);
+        assert_eq!(report.errors[0].rule, Some("nul"));
     }
 
     #[test]

@@ -157,6 +157,7 @@ const RULE_TABLE = {
   endpoints: {
     "POST /api/sessions": {
       strict: true,
+      roles: ["admin", "admin_readonly", "therapist", "researcher"],
       fields: {
         title: { type: "string", required: true, maxLength: 20 },
         patient_id: { type: "string", pattern: "[0-9]+" },
@@ -859,6 +860,7 @@ export const cases = [
         errors: [],
         warnings: [],
         sanitized: { ...validRequest(), title: "Intake notes" },
+        suppressed: 0,
       }, "report");
 
       const text = validateRequest(api, JSON.stringify(validRequest()));
@@ -906,9 +908,12 @@ export const cases = [
         { code: "FIELD_FORBIDDEN", severity: "error", location: { column: "notes" } },
       ], "errors for admin_readonly");
 
-      for (const role of ["admin", "researcher_lead", "", "admin_readonly "]) {
+      deepEqual(validateRequest(api, validRequest(), "admin").errors, [], "errors for role \"admin\"");
+      // Roles match exactly, and a role that the endpoint does not list is rejected, so a
+      // variant of a restricted role cannot escape its restrictions.
+      for (const role of ["researcher_lead", "", "admin_readonly ", "Researcher", "research\u200Ber"]) {
         const report = validateRequest(api, validRequest(), role);
-        deepEqual(report.errors, [], `errors for role ${show(role)}`);
+        expectFindings(report.errors, [{ code: "ROLE_NOT_ALLOWED", severity: "error" }], `errors for role ${show(role)}`);
       }
     },
   },
@@ -928,7 +933,7 @@ export const cases = [
       expectFindings(inKey.errors, [{
         code: "MALICIOUS_CONTENT",
         rule: "script_tag",
-        location: { pointer: "/notes/<script>" },
+        location: { pointer: "/notes" },
       }], "errors for a script tag in a key");
     },
   },

@@ -42,7 +42,8 @@ export type FindingCode =
 | "FIELD_PATTERN"
 | "FIELD_MISSING"
 | "FIELD_UNKNOWN"
-| "FIELD_FORBIDDEN";
+| "FIELD_FORBIDDEN"
+| "ROLE_NOT_ALLOWED";
 
 /** Options for `validateUpload` and `new UploadValidator`. */
 export interface UploadOptions {
@@ -130,6 +131,11 @@ export interface FieldRule {
 
 /** The rules of one endpoint. */
 export interface EndpointRules {
+    /**
+     * Roles that may call the endpoint, matched exactly. Without it, the roles named in
+     * `roleRestrictions` may, or every role when that is absent too.
+     */
+    roles?: string[];
     /** Reject fields that have no rule. */
     strict?: boolean;
     fields?: Record<string, FieldRule>;
@@ -149,6 +155,8 @@ export interface RequestReport {
     warnings: Finding[];
     /** The request with invisible and control characters removed; `null` when invalid. */
     sanitized: Record<string, unknown> | null;
+    /** Findings counted but not kept, beyond 100 per code. */
+    suppressed: number;
 }
 
 
