@@ -24,6 +24,24 @@ pub const MAX_JSON_NUMBER_BYTES: usize = 1024;
 /// Maximum number of columns in a CSV header or record.
 pub const MAX_CSV_COLUMNS: usize = 4096;
 
+/// Maximum length of a CSV header name that is kept as the column's name, in bytes.
+///
+/// Every finding about a cell copies its column's name into the location, so a longer name is
+/// not kept: the column is labelled `#N` instead, and the name's text is still checked.
+pub const MAX_COLUMN_NAME_BYTES: usize = 256;
+
+/// Maximum total size of the CSV header names that are kept, in bytes. Names beyond it are
+/// treated like names over [`MAX_COLUMN_NAME_BYTES`], so that a wide header does not keep much
+/// memory for the whole file.
+pub const MAX_CSV_HEADER_BYTES: usize = 64 * 1024;
+
+/// Maximum length of the RFC 6901 JSON Pointer of an object member, in bytes.
+///
+/// Every finding about a JSON value copies its pointer into the location. A key that would make
+/// the pointer longer stops reading, because the members below it could not be located. Array
+/// indices after the last key can add up to 21 bytes per nesting level.
+pub const MAX_POINTER_BYTES: usize = 4096;
+
 /// Bytes read from the start of a CSV file to detect its delimiter.
 pub const CSV_SNIFF_BYTES: usize = 64 * 1024;
 

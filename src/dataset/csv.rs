@@ -5,15 +5,25 @@
 //! Beyond RFC 4180, the reader accepts what spreadsheets and scripts commonly write: LF and lone
 //! CR line ends, a UTF-8 byte-order mark, blank lines, and `;`, tab or `|` as the delimiter.
 //!
-//! Memory is bounded by one cell ([`MAX_VALUE_BYTES`]), the header names and, while the
+//! A header name longer than [`MAX_COLUMN_NAME_BYTES`], or beyond [`MAX_CSV_HEADER_BYTES`] in
+//! total, is not kept as a name: its column is labelled `#N` in locations, because every finding
+//! copies the label. The name's text still goes to the sink, as a value without a record right
+//! after [`Sink::columns`], so that content checks see it.
+//!
+//! Memory is bounded by one cell ([`MAX_VALUE_BYTES`]), the kept header names, the header names
+//! that are not kept until the header ends (at most [`MAX_VALUE_BYTES`] in total) and, while the
 //! delimiter is being detected, the first [`CSV_SNIFF_BYTES`] of the file.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use memchr::{memchr, memchr3};
 
 use super::{column_label, Field, Reader, Sink, Value, ValueKind};
-use crate::limits::{CSV_SNIFF_BYTES, MAX_CSV_COLUMNS, MAX_VALUE_BYTES};
+use crate::limits::{
+    CSV_SNIFF_BYTES, MAX_COLUMN_NAME_BYTES, MAX_CSV_COLUMNS, MAX_CSV_HEADER_BYTES, MAX_FINDINGS_PER_CODE,
+    MAX_VALUE_BYTES,
+};
 use crate::report::{Code, Finding, Location};
 
 const QUOTE: u8 = b'"';
@@ -27,12 +37,9 @@ const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// inconsistent.
 const SNIFF_RECORDS: usize = 20;
 
-/// Maximum total size of the header names that are kept. Without it a header of thousands of
-/// large cells would stay in memory for the whole file.
-const MAX_HEADER_BYTES: usize = MAX_VALUE_BYTES;
-
 /// Streaming RFC 4180 reader. See the [module documentation](self).
-#[derive(Debug)]
+///
+/// Its `Debug` output shows sizes, counts and positions only, never file content.
 pub struct CsvReader {
     /// Bytes held at the start of the file until the byte-order mark and the delimiter are known.
     prefix: Vec<u8>,
@@ -65,7 +72,8 @@ impl CsvReader {
     }
 
     /// Returns the header names read so far, at most [`MAX_CSV_COLUMNS`] of them. A name is
-    /// empty when its header cell was empty, too large or beyond the header size limit.
+    /// empty when its header cell was empty, larger than [`MAX_VALUE_BYTES`], longer than
+    /// [`MAX_COLUMN_NAME_BYTES`] or beyond [`MAX_CSV_HEADER_BYTES`] in total.
     pub fn columns(&self) -> &[String] {
         &self.parser.columns
     }
@@ -94,6 +102,18 @@ impl CsvReader {
         };
         self.started = true;
         self.parser.parse(body, sink);
+    }
+}
+
+impl fmt::Debug for CsvReader {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("CsvReader")
+            .field("prefix_len", &self.prefix.len())
+            .field("started", &self.started)
+            .field("requested", &self.requested.map(char::from))
+            .field("parser", &self.parser)
+            .finish()
     }
 }
 
@@ -235,8 +255,15 @@ enum State {
     QuoteInQuoted,
 }
 
+/// A header name that is not kept as a column name, held until the header ends.
+struct UnnamedColumn {
+    index: usize,
+    start: Position,
+    /// The name's text, or `None` when holding it would pass [`MAX_VALUE_BYTES`] in total.
+    text: Option<String>,
+}
+
 /// The byte-level state machine, fed after the byte-order mark and the delimiter are settled.
-#[derive(Debug)]
 struct Parser {
     delimiter: u8,
     state: State,
@@ -266,10 +293,41 @@ struct Parser {
     header_fields: usize,
     /// Header names, at most [`MAX_CSV_COLUMNS`].
     columns: Vec<String>,
-    /// Bytes in `columns`, bounded by [`MAX_HEADER_BYTES`].
+    /// Bytes in `columns`, bounded by [`MAX_CSV_HEADER_BYTES`].
     header_bytes: usize,
+    /// Header names not kept in `columns`, in column order.
+    unnamed: Vec<UnnamedColumn>,
+    /// Bytes of text in `unnamed`, bounded by [`MAX_VALUE_BYTES`].
+    unnamed_bytes: usize,
     /// Data records that have ended.
     records: u64,
+    /// Findings with a cell location reported so far, per code.
+    reported: Vec<(Code, usize)>,
+}
+
+impl fmt::Debug for Parser {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Parser")
+            .field("delimiter", &char::from(self.delimiter))
+            .field("state", &self.state)
+            .field("offset", &self.offset)
+            .field("line", &self.line)
+            .field("cell_len", &self.cell.len())
+            .field("cell_start", &self.cell_start)
+            .field("cell_too_large", &self.cell_too_large)
+            .field("in_record", &self.in_record)
+            .field("record_start", &self.record_start)
+            .field("field_index", &self.field_index)
+            .field("header_read", &self.header_read)
+            .field("header_fields", &self.header_fields)
+            .field("columns", &self.columns.len())
+            .field("header_bytes", &self.header_bytes)
+            .field("unnamed_columns", &self.unnamed.len())
+            .field("unnamed_bytes", &self.unnamed_bytes)
+            .field("records", &self.records)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Parser {
@@ -292,7 +350,10 @@ impl Parser {
             header_fields: 0,
             columns: Vec::new(),
             header_bytes: 0,
+            unnamed: Vec::new(),
+            unnamed_bytes: 0,
             records: 0,
+            reported: Vec::new(),
         }
     }
 
@@ -320,7 +381,7 @@ impl Parser {
             State::FieldStart => self.begin_cell(Position { line: self.line, offset: self.offset }),
             State::Quoted => {
                 // A quoted cell starts at its opening quote, so the cell location is the quote's.
-                let location = self.cell_location();
+                let location = self.cell_location(Code::CsvUnterminatedQuote);
                 let message = "quoted field is not closed before the end of the file; \
                                close the quote or double the quotes inside the field";
                 sink.finding(Finding::error(Code::CsvUnterminatedQuote, location, message));
@@ -450,7 +511,7 @@ impl Parser {
         if self.cell.len() + bytes.len() > MAX_VALUE_BYTES {
             self.cell_too_large = true;
             self.cell.clear();
-            let location = self.cell_location();
+            let location = self.cell_location(Code::ValueTooLarge);
             let message = format!(
                 "cell is larger than {MAX_VALUE_BYTES} bytes and was not checked; split the text into smaller cells"
             );
@@ -482,15 +543,19 @@ impl Parser {
         if self.cell_too_large {
             return;
         }
-        let name = self.columns.get(self.field_index).map(String::as_str);
-        let valid = std::str::from_utf8(&self.cell);
-        if valid.is_err() {
-            sink.finding(Finding::error(Code::InvalidEncoding, self.cell_location(), INVALID_UTF8_MESSAGE));
-        }
-        let text = match valid {
+        // The cell is taken out so that counting a finding can borrow the parser; its buffer
+        // goes back afterwards to be reused.
+        let cell = std::mem::take(&mut self.cell);
+        self.check_nul(&cell, sink);
+        let text = match std::str::from_utf8(&cell) {
             Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(&self.cell),
+            Err(_) => {
+                let location = self.cell_location(Code::InvalidEncoding);
+                sink.finding(Finding::error(Code::InvalidEncoding, location, INVALID_UTF8_MESSAGE));
+                String::from_utf8_lossy(&cell)
+            }
         };
+        let name = self.columns.get(self.field_index).map(String::as_str);
         sink.value(&Value {
             kind: ValueKind::String,
             text: &text,
@@ -499,6 +564,8 @@ impl Parser {
             record: Some(self.records + 1),
             field: Field::Column { index: self.field_index, name },
         });
+        drop(text);
+        self.cell = cell;
     }
 
     fn end_header_cell(&mut self, sink: &mut dyn Sink) {
@@ -512,24 +579,79 @@ impl Parser {
         if self.field_index >= MAX_CSV_COLUMNS {
             return;
         }
+        let cell = std::mem::take(&mut self.cell);
+        self.check_nul(&cell, sink);
+        self.cell = cell;
         let name = if self.cell_too_large {
             String::new()
         } else if let Ok(name) = std::str::from_utf8(&self.cell) {
             name.to_owned()
         } else {
-            sink.finding(Finding::error(Code::InvalidEncoding, self.cell_location(), INVALID_UTF8_MESSAGE));
+            let location = self.cell_location(Code::InvalidEncoding);
+            sink.finding(Finding::error(Code::InvalidEncoding, location, INVALID_UTF8_MESSAGE));
             String::from_utf8_lossy(&self.cell).into_owned()
         };
-        if self.header_bytes + name.len() > MAX_HEADER_BYTES {
-            let message = format!(
-                "header names are larger than {MAX_HEADER_BYTES} bytes in total, so this one was dropped; shorten the header"
-            );
-            sink.finding(Finding::error(Code::ValueTooLarge, self.cell_location(), message));
-            self.columns.push(String::new());
+        let number = self.field_index + 1;
+        let message = if name.len() > MAX_COLUMN_NAME_BYTES {
+            format!(
+                "header field {number} is longer than {MAX_COLUMN_NAME_BYTES} bytes, so the column is labelled #{number}; shorten the name"
+            )
+        } else if self.header_bytes + name.len() > MAX_CSV_HEADER_BYTES {
+            format!(
+                "header names are longer than {MAX_CSV_HEADER_BYTES} bytes in total, so column {number} is labelled #{number}; shorten the names"
+            )
+        } else {
+            self.header_bytes += name.len();
+            self.columns.push(name);
             return;
+        };
+        let location = self.cell_location(Code::CsvBadHeader);
+        sink.finding(Finding::warning(Code::CsvBadHeader, location, message));
+        self.hold_unnamed(name, sink);
+        self.columns.push(String::new());
+    }
+
+    /// Reports a NUL byte in a cell. Sniffing rejects binary data only in the first bytes of
+    /// the file, and text never contains NUL.
+    fn check_nul(&mut self, cell: &[u8], sink: &mut dyn Sink) {
+        if memchr(0, cell).is_some() {
+            let location = self.cell_location(Code::InvalidEncoding);
+            let message = "cell contains a NUL byte, which text never contains; remove it, or check that the file is CSV text";
+            sink.finding(Finding::error(Code::InvalidEncoding, location, message));
         }
-        self.header_bytes += name.len();
-        self.columns.push(name);
+    }
+
+    /// Holds a header name that is not kept in `columns`, so that it can go to the sink as a
+    /// value once the header has ended.
+    fn hold_unnamed(&mut self, name: String, sink: &mut dyn Sink) {
+        let text = if self.unnamed_bytes + name.len() > MAX_VALUE_BYTES {
+            let number = self.field_index + 1;
+            let message = format!(
+                "header names that are not kept are longer than {MAX_VALUE_BYTES} bytes in total, so header field {number} was not checked; shorten the header names"
+            );
+            sink.finding(Finding::error(Code::ValueTooLarge, self.cell_location(Code::ValueTooLarge), message));
+            None
+        } else {
+            self.unnamed_bytes += name.len();
+            Some(name)
+        };
+        self.unnamed.push(UnnamedColumn { index: self.field_index, start: self.cell_start, text });
+    }
+
+    /// Hands the held header names to the sink as values without a record, labelled `#N`.
+    fn emit_unnamed(&mut self, sink: &mut dyn Sink) {
+        for column in std::mem::take(&mut self.unnamed) {
+            let Some(text) = column.text else { continue };
+            sink.value(&Value {
+                kind: ValueKind::String,
+                text: &text,
+                line: column.start.line,
+                offset: column.start.offset,
+                record: None,
+                field: Field::Column { index: column.index, name: None },
+            });
+        }
+        self.unnamed_bytes = 0;
     }
 
     fn end_record(&mut self, sink: &mut dyn Sink) {
@@ -543,6 +665,7 @@ impl Parser {
             self.header_fields = fields;
             self.check_header(sink);
             sink.columns(&self.columns);
+            self.emit_unnamed(sink);
         }
         self.in_record = false;
         self.field_index = 0;
@@ -570,6 +693,9 @@ impl Parser {
         let mut first_index: HashMap<&str, usize> = HashMap::new();
         let header = self.header_location();
         for (index, name) in self.columns.iter().enumerate() {
+            if self.unnamed.binary_search_by_key(&index, |column| column.index).is_ok() {
+                continue;
+            }
             let number = index + 1;
             let location = Location { column: Some(column_label(index, None)), ..header.clone() };
             if name.is_empty() {
@@ -589,7 +715,7 @@ impl Parser {
 
     fn report_stray_quote(&mut self, at: Position, message: &str, sink: &mut dyn Sink) {
         self.stray_quote_reported = true;
-        let location = Location { line: Some(at.line), offset: Some(at.offset), ..self.cell_location() };
+        let location = Location { line: Some(at.line), offset: Some(at.offset), ..self.cell_location(Code::CsvStrayQuote) };
         sink.finding(Finding::warning(Code::CsvStrayQuote, location, message));
     }
 
@@ -607,9 +733,28 @@ impl Parser {
         Location { line: Some(at.line), offset: Some(at.offset), record: self.record_number(), ..Location::default() }
     }
 
-    fn cell_location(&self) -> Location {
+    /// Returns the location of the current cell for a finding with code `code`, and counts the
+    /// finding.
+    ///
+    /// Beyond [`MAX_FINDINGS_PER_CODE`] findings of one code the location has no column. The
+    /// report keeps only that many, and a file can repeat one problem in every row.
+    fn cell_location(&mut self, code: Code) -> Location {
+        let count = match self.reported.iter_mut().find(|(reported, _)| *reported == code) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.reported.push((code, 1));
+                1
+            }
+        };
+        let location = self.record_location(self.cell_start);
+        if count > MAX_FINDINGS_PER_CODE {
+            return location;
+        }
         let name = if self.header_read { self.columns.get(self.field_index).map(String::as_str) } else { None };
-        Location { column: Some(column_label(self.field_index, name)), ..self.record_location(self.cell_start) }
+        Location { column: Some(column_label(self.field_index, name)), ..location }
     }
 }
 
@@ -619,7 +764,7 @@ const INVALID_UTF8_MESSAGE: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_all, read_at_sizes, Collect, Format, CHUNK_SIZES};
+    use crate::dataset::{assert_debug_hides, read_all, read_at_sizes, Collect, Format, CHUNK_SIZES};
     use crate::report::Severity;
 
     /// Reads `input` with delimiter detection at every chunk size, checks that every size gives
@@ -1013,6 +1158,177 @@ mod tests {
         for finding in &sink.findings {
             assert!(!finding.message.contains("SECRET"), "{}", finding.message);
         }
+    }
+
+    #[test]
+    fn nul_byte_reported_after_sniffed_prefix() {
+        // Sniffing reads only the first 8 KiB, so a NUL further on reaches the reader.
+        let mut input = b"id,note\n".to_vec();
+        while input.len() < 9000 {
+            input.extend_from_slice(b"1,plain text\n");
+        }
+        input.extend_from_slice(b"2,a\x00b\x01\x02\x7f\n");
+        let sink = read_all(Format::Csv, &input, 4096);
+        assert_eq!(codes(&sink), [Code::InvalidEncoding]);
+        assert_eq!(sink.findings[0].severity, Severity::Error);
+        assert_eq!(sink.findings[0].location.column.as_deref(), Some("note"));
+
+        let sink = read(b"i\x00d,note\n1,2\n");
+        assert_eq!(codes(&sink), [Code::InvalidEncoding]);
+        assert_eq!(sink.findings[0].location, location(1, 0, None, Some("#1")));
+    }
+
+    #[test]
+    fn long_header_name_labelled_by_number() {
+        let long = "n".repeat(MAX_COLUMN_NAME_BYTES + 1);
+        let input = format!("id,{long}\n1,2\n");
+        let sink = read(input.as_bytes());
+        assert_eq!(sink.columns, ["id", ""]);
+        assert_eq!(codes(&sink), [Code::CsvBadHeader]);
+        let finding = &sink.findings[0];
+        assert_eq!(finding.severity, Severity::Warning);
+        assert_eq!(finding.location, location(1, 3, None, Some("#2")));
+        assert_eq!(
+            finding.message,
+            "header field 2 is longer than 256 bytes, so the column is labelled #2; shorten the name"
+        );
+        assert_eq!(sink.values[1], cell("1", 2, input.len() as u64 - 4, 1, "id"));
+        assert_eq!(sink.values[2], cell("2", 2, input.len() as u64 - 2, 1, "#2"));
+    }
+
+    #[test]
+    fn long_header_name_still_a_value() {
+        let long = format!("=cmd|' /C calc'!A0 {}", "n".repeat(MAX_COLUMN_NAME_BYTES));
+        let sink = read(format!("id,{long}\n1,2\n").as_bytes());
+        let header_value = (ValueKind::String, long, location(1, 3, None, Some("#2")));
+        assert_eq!(sink.values.first(), Some(&header_value));
+        assert_eq!(sink.values.len(), 3);
+    }
+
+    #[test]
+    fn header_name_at_limit_kept() {
+        let name = "n".repeat(MAX_COLUMN_NAME_BYTES);
+        let sink = read(format!("{name}\nx\n").as_bytes());
+        assert_eq!(sink.columns, [name.as_str()]);
+        assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+        assert_eq!(sink.values.len(), 1);
+    }
+
+    #[test]
+    fn header_budget_labels_later_columns() {
+        let names: Vec<String> = (0..330).map(|index| format!("{index:0200}")).collect();
+        let kept_count = MAX_CSV_HEADER_BYTES / 200;
+        let input = format!("{}\n", names.join(","));
+        let sink = read_with(input.as_bytes(), b',');
+        assert_eq!(sink.columns.len(), names.len());
+        assert_eq!(sink.columns[..kept_count], names[..kept_count]);
+        assert!(sink.columns[kept_count..].iter().all(String::is_empty));
+        assert_eq!(codes(&sink), vec![Code::CsvBadHeader; names.len() - kept_count]);
+        assert_eq!(sink.findings[0].location.column.as_deref(), Some("#328"));
+        assert_eq!(
+            sink.findings[0].message,
+            "header names are longer than 65536 bytes in total, so column 328 is labelled #328; shorten the names"
+        );
+        let unnamed: Vec<_> = sink.values.iter().map(|(_, text, _)| text.as_str()).collect();
+        assert_eq!(unnamed, names[kept_count..]);
+    }
+
+    #[test]
+    fn unnamed_header_text_bounded() {
+        // Each name fits in a cell, but together they pass what the reader holds for checking.
+        let name = "n".repeat(MAX_VALUE_BYTES / 2 + 1);
+        let input = format!("{name},{name}\n1,2\n");
+        let sink = read_all(Format::Csv, input.as_bytes(), 64 * 1024);
+        assert_eq!(codes(&sink), [Code::CsvBadHeader, Code::CsvBadHeader, Code::ValueTooLarge]);
+        assert_eq!(sink.findings[2].severity, Severity::Error);
+        assert_eq!(sink.findings[2].location.column.as_deref(), Some("#2"));
+        assert_eq!(sink.values.len(), 3);
+        assert_eq!(sink.values[0].2.column.as_deref(), Some("#1"));
+    }
+
+    #[test]
+    fn long_header_many_stray_quotes() {
+        // A 1 MiB header name and a stray quote or an invalid byte in every row. Each finding
+        // copies the column label, so the label must stay short and stop after the cap.
+        let rows = 3000;
+        let mut input = "h".repeat(1024 * 1024).into_bytes();
+        input.push(b'\n');
+        for _ in 0..rows {
+            input.extend_from_slice(b"x\"y\n\xFF\n");
+        }
+        for size in [64 * 1024, usize::MAX] {
+            let mut reader = CsvReader::new(None);
+            let mut sink = Collect::default();
+            for part in input.chunks(size) {
+                reader.feed(part, &mut sink);
+            }
+            reader.finish(&mut sink);
+            assert_eq!(reader.columns(), [""]);
+            assert_eq!(reader.parser.header_bytes, 0);
+            assert_eq!(reader.parser.unnamed.capacity(), 0);
+
+            let count = |code| sink.findings.iter().filter(|finding| finding.code == code).count();
+            assert_eq!(count(Code::CsvBadHeader), 1);
+            assert_eq!(count(Code::CsvStrayQuote), rows);
+            assert_eq!(count(Code::InvalidEncoding), rows);
+            assert_eq!(sink.findings.len(), 1 + 2 * rows);
+            let labelled = sink.findings.iter().filter(|finding| finding.location.column.is_some());
+            assert!(labelled.clone().all(|finding| finding.location.column.as_deref() == Some("#1")));
+            assert_eq!(labelled.count(), 1 + 2 * MAX_FINDINGS_PER_CODE);
+            assert_eq!(sink.values.len(), 1 + 2 * rows);
+            assert_eq!(sink.values[1].2.column.as_deref(), Some("#1"));
+        }
+    }
+
+    #[test]
+    fn multi_finding_report_stays_small() {
+        // Five finding codes per row in a column with a 4 MiB name: each kept finding used to
+        // copy the name, so the report took about 2 GB.
+        let access_key = format!("AKIA{}", "Z".repeat(16));
+        let mut input = format!("id,{}\n", "h".repeat(4 * 1024 * 1024 - 16)).into_bytes();
+        for _ in 0..120 {
+            input.extend_from_slice(format!("1,=<script> {access_key} x\"").as_bytes());
+            input.extend_from_slice(b"\xFF\n");
+        }
+        let report = crate::validate::validate_upload(&input, crate::validate::UploadOptions::new("multi.csv"));
+        let json = serde_json::to_string(&report).unwrap_or_default();
+        assert!(!report.valid);
+        assert!(json.len() < 512 * 1024, "report has {} bytes", json.len());
+        let columns = report.errors.iter().chain(&report.warnings).filter_map(|finding| finding.location.column.as_deref());
+        assert!(columns.clone().count() > 300);
+        assert!(columns.clone().all(|column| column == "#2"), "{:?}", columns.collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn debug_hides_content() {
+        let input = b"patient,password=Hunter2Hunter2\nJane Doe SSN 078-05-1120,x\n1,partial cell John Smith";
+        for delimiter in [None, Some(b',')] {
+            let mut reader = CsvReader::new(delimiter);
+            let mut sink = Collect::default();
+            reader.feed(input, &mut sink);
+            let debug = format!("{reader:?}");
+            for secret in ["patient", "Hunter2", "078-05-1120", "John Smith"] {
+                assert_debug_hides(&debug, secret);
+            }
+            assert!(debug.contains("CsvReader"), "{debug}");
+        }
+    }
+
+    #[test]
+    fn value_debug_hides_content() {
+        let value = Value {
+            kind: ValueKind::String,
+            text: "Jane Doe SSN 078-05-1120",
+            line: 2,
+            offset: 30,
+            record: Some(1),
+            field: Field::Column { index: 1, name: Some("password=Hunter2Hunter2") },
+        };
+        let debug = format!("{value:?}");
+        assert_debug_hides(&debug, "078-05-1120");
+        assert_debug_hides(&debug, "Hunter2");
+        assert!(debug.contains("text_len: 24"), "{debug}");
+        assert!(debug.contains("column_index: 1"), "{debug}");
     }
 
     #[test]

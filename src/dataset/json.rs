@@ -15,11 +15,12 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::fmt;
 
 use memchr::memchr2;
 
 use super::{Field, Reader, Sink, Value, ValueKind};
-use crate::limits::{MAX_FINDINGS_PER_CODE, MAX_JSON_DEPTH, MAX_JSON_NUMBER_BYTES, MAX_VALUE_BYTES};
+use crate::limits::{MAX_FINDINGS_PER_CODE, MAX_JSON_DEPTH, MAX_JSON_NUMBER_BYTES, MAX_POINTER_BYTES, MAX_VALUE_BYTES};
 use crate::report::{Code, Finding, Location};
 
 /// The UTF-8 byte order mark, skipped at the start of the input.
@@ -36,6 +37,8 @@ const RETAINED_KEY_BYTES: usize = 64 * 1024;
 /// Reads one JSON document (RFC 8259), usually an array of records.
 ///
 /// Each element of a top-level array is one record. Any other top-level value is one record.
+/// The `Debug` output shows state, sizes and positions only, never file content.
+#[derive(Debug)]
 pub struct JsonReader {
     parser: Parser,
 }
@@ -116,6 +119,26 @@ enum State {
     Literal { word: &'static [u8], matched: u8 },
     /// A fatal error was reported, so the rest of the document is ignored.
     Stopped,
+}
+
+impl State {
+    /// Returns the state's name without the partial token it may carry, for `Debug` output.
+    fn name(self) -> &'static str {
+        match self {
+            State::Value => "value",
+            State::ArrayFirst => "array first",
+            State::ObjectFirst => "object first",
+            State::Key => "key",
+            State::Colon => "colon",
+            State::AfterValue => "after value",
+            State::String => "string",
+            State::Escape => "escape",
+            State::Unicode { .. } => "unicode escape",
+            State::Number(_) => "number",
+            State::Literal { .. } => "literal",
+            State::Stopped => "stopped",
+        }
+    }
 }
 
 /// Position in the RFC 8259 number grammar `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`.
@@ -240,6 +263,24 @@ pub(crate) struct Parser {
     number_too_long: bool,
     /// Findings reported so far per code, across all documents.
     reported: Vec<(Code, usize)>,
+}
+
+/// Shows state, sizes and positions only: the pointer, the token and the keys are file content.
+impl fmt::Debug for Parser {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Parser")
+            .field("mode", &self.mode)
+            .field("state", &self.state.name())
+            .field("depth", &self.depth)
+            .field("pointer_len", &self.pointer.len())
+            .field("token_len", &self.token.len())
+            .field("line", &self.line)
+            .field("chunk_offset", &self.chunk_offset)
+            .field("record", &self.record)
+            .field("records", &self.records)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Parser {
@@ -776,18 +817,20 @@ impl Parser {
         self.append_string(ch.encode_utf8(&mut encoded).as_bytes(), sink);
     }
 
-    /// Appends decoded string bytes, up to [`MAX_VALUE_BYTES`].
+    /// Appends decoded string bytes, up to [`MAX_VALUE_BYTES`] for a string value and
+    /// [`MAX_POINTER_BYTES`] for a key.
     ///
-    /// Past the limit the string is reported once and its bytes are only checked for UTF-8, so
+    /// Past the limit a string is reported once and its bytes are only checked for UTF-8, so
     /// memory stays bounded. A key past the limit stops the parser, because the pointers of its
     /// members could not be written.
     fn append_string(&mut self, bytes: &[u8], sink: &mut dyn Sink) {
-        if !self.string_overflow && self.token.len() + bytes.len() > MAX_VALUE_BYTES {
+        let limit = if self.string_is_key { MAX_POINTER_BYTES } else { MAX_VALUE_BYTES };
+        if !self.string_overflow && self.token.len() + bytes.len() > limit {
             self.string_overflow = true;
             let location = self.location(Code::ValueTooLarge, self.token_line, self.token_offset);
             if self.string_is_key {
                 let message = format!(
-                    "an object key is longer than {MAX_VALUE_BYTES} bytes, so its members cannot be located and reading stopped; shorten the key"
+                    "an object key is longer than {MAX_POINTER_BYTES} bytes, so its members cannot be located and reading stopped; shorten the key"
                 );
                 sink.finding(Finding::error(Code::ValueTooLarge, location, message));
                 self.state = State::Stopped;
@@ -867,10 +910,10 @@ impl Parser {
     /// Adds the key's segment to the pointer, reports the key and checks it for duplicates.
     fn end_key(&mut self, key: &str, sink: &mut dyn Sink) {
         let segment_len = 1 + key.len() + key.bytes().filter(|&byte| byte == b'~' || byte == b'/').count();
-        if self.pointer.len() + segment_len > MAX_VALUE_BYTES {
+        if self.pointer.len() + segment_len > MAX_POINTER_BYTES {
             let location = self.location(Code::ValueTooLarge, self.token_line, self.token_offset);
             let message = format!(
-                "the JSON Pointer of an object member is longer than {MAX_VALUE_BYTES} bytes, so reading stopped; shorten the keys"
+                "the JSON Pointer of an object member is longer than {MAX_POINTER_BYTES} bytes, so reading stopped; shorten the keys"
             );
             sink.finding(Finding::error(Code::ValueTooLarge, location, message));
             self.state = State::Stopped;
@@ -915,8 +958,8 @@ impl Parser {
     /// Returns the location of a finding with code `code`, and counts the finding.
     ///
     /// Beyond [`MAX_FINDINGS_PER_CODE`] findings of one code the location has no pointer. The
-    /// report keeps only that many, and copying a pointer of up to [`MAX_VALUE_BYTES`] for each
-    /// of millions of repeated keys would make a small file cost far more time than its size.
+    /// report keeps only that many, and copying a pointer of up to [`MAX_POINTER_BYTES`] for
+    /// each of millions of repeated keys would make a small file cost far more time than its size.
     fn location(&mut self, code: Code, line: u64, offset: u64) -> Location {
         let count = match self.reported.iter_mut().find(|(reported, _)| *reported == code) {
             Some((_, count)) => {
@@ -1089,7 +1132,7 @@ fn push_pointer_key(pointer: &mut String, key: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_at_sizes, Collect, Format, CHUNK_SIZES};
+    use crate::dataset::{assert_debug_hides, read_at_sizes, Collect, Format, CHUNK_SIZES};
     use crate::report::Severity;
 
     /// Reads `input` at every chunk size, checks that all sizes agree and returns the result.
@@ -1565,11 +1608,82 @@ mod tests {
 
     #[test]
     fn key_too_large_stops() {
-        let sizes = [64 * 1024, usize::MAX];
-        let input = format!("{{\"{}\":1}}", "k".repeat(MAX_VALUE_BYTES + 1));
-        let collect = read_sizes(input.as_bytes(), &sizes);
+        let input = format!("[{{\"{}\":1}},\"after\"]", "k".repeat(5000));
+        let collect = read(input.as_bytes());
         assert_eq!(codes(&collect), [Code::ValueTooLarge]);
+        let finding = &collect.findings[0];
+        assert_eq!(finding.severity, Severity::Error);
+        assert_eq!(finding.location.pointer.as_deref(), Some("/0"));
+        assert_eq!(finding.location.offset, Some(2));
+        assert_eq!(
+            finding.message,
+            "an object key is longer than 4096 bytes, so its members cannot be located and reading stopped; shorten the key"
+        );
         assert!(collect.values.is_empty());
+    }
+
+    #[test]
+    fn key_at_pointer_limit_kept() {
+        let key = "k".repeat(MAX_POINTER_BYTES - 1);
+        let collect = read(format!("{{\"{key}\":1}}").as_bytes());
+        assert!(collect.findings.is_empty(), "{:?}", collect.findings);
+        assert_eq!(collect.values[1].2.pointer.as_deref(), Some(format!("/{key}").as_str()));
+
+        let collect = read(format!("{{\"{key}k\":1}}").as_bytes());
+        assert_eq!(codes(&collect), [Code::ValueTooLarge]);
+    }
+
+    #[test]
+    fn nested_pointer_too_long_stops() {
+        let (a, b) = ("a".repeat(2000), "b".repeat(2000));
+        let input = format!("{{\"{a}\":{{\"{b}\":{{\"c~/{}\":1}}}}}}", "c".repeat(90));
+        let collect = read(input.as_bytes());
+        assert_eq!(codes(&collect), [Code::ValueTooLarge]);
+        assert_eq!(
+            collect.findings[0].message,
+            "the JSON Pointer of an object member is longer than 4096 bytes, so reading stopped; shorten the keys"
+        );
+        assert_eq!(collect.findings[0].location.pointer.as_deref(), Some(format!("/{a}/{b}").as_str()));
+        assert_eq!(collect.values.len(), 2);
+    }
+
+    #[test]
+    fn giant_key_stops_before_findings_multiply() {
+        // Every finding below this key used to copy a 4 MiB pointer.
+        let access_key = format!("AKIA{}", "Z".repeat(16));
+        let element = format!("{{\"a\":\"<script> {access_key} \\ud800 \u{e9}\",\"a\":1}}");
+        let elements = vec![element; 120].join(",");
+        let input = format!("{{\"{}\":[{elements}]}}", "k".repeat(4 * 1024 * 1024 - 64));
+        let collect = read_sizes(input.as_bytes(), &[64 * 1024, usize::MAX]);
+        assert_eq!(codes(&collect), [Code::ValueTooLarge]);
+        assert_eq!(collect.findings[0].location.pointer.as_deref(), Some(""));
+        assert!(collect.values.is_empty());
+    }
+
+    #[test]
+    fn debug_hides_content() {
+        let input = br#"{"password=Hunter2Hunter2": {"ssn": "Jane Doe 078-05-1120 \ud8"#;
+        let mut reader = JsonReader::new();
+        let mut sink = Collect::default();
+        reader.feed(input, &mut sink);
+        let debug = format!("{reader:?}");
+        for secret in ["Hunter2", "078-05-1120", "Jane Doe", "ssn"] {
+            assert_debug_hides(&debug, secret);
+        }
+        assert!(debug.contains("state: \"unicode escape\""), "{debug}");
+
+        let value = Value {
+            kind: ValueKind::Key,
+            text: "Jane Doe",
+            line: 1,
+            offset: 0,
+            record: None,
+            field: Field::Pointer("/password=Hunter2Hunter2"),
+        };
+        let debug = format!("{value:?}");
+        assert_debug_hides(&debug, "Jane Doe");
+        assert_debug_hides(&debug, "Hunter2");
+        assert!(debug.contains("pointer_len: 24"), "{debug}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ use crate::report::{Code, Finding, Location};
 /// Values from an invalid line keep their document number, so numbers count lines that were
 /// read, while [`Reader::records`] counts only valid documents. Values that come before the
 /// error in an invalid line have already gone to the sink when the error is found.
+/// The `Debug` output shows state, sizes and positions only, never file content.
+#[derive(Debug)]
 pub struct JsonlReader {
     parser: Parser,
     /// 1-based number of the current line.
@@ -136,7 +138,7 @@ impl Reader for JsonlReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_at_sizes, Collect, Format, ValueKind, CHUNK_SIZES};
+    use crate::dataset::{assert_debug_hides, read_at_sizes, Collect, Format, ValueKind, CHUNK_SIZES};
     use crate::report::Severity;
 
     /// Reads `input` at every chunk size, checks that all sizes agree and returns the result.
@@ -363,5 +365,28 @@ mod tests {
         });
         assert_eq!(last.map(|value| value.1.as_str()), Some("dev-conv-0020"));
         assert_eq!(last.and_then(|value| value.2.line), Some(20));
+    }
+
+    #[test]
+    fn key_too_large_stops_line() {
+        let input = format!("{{\"{}\":1}}\n{{\"b\":2}}\n", "k".repeat(5000));
+        let collect = read(input.as_bytes());
+        assert_eq!(codes(&collect), [Code::ValueTooLarge]);
+        assert_eq!(collect.findings[0].location.record, Some(1));
+        assert_eq!(positions(&collect), [("b", "/b", 2, 2, 5008), ("2", "/b", 2, 2, 5012)]);
+        assert_eq!(collect.records, 1);
+    }
+
+    #[test]
+    fn debug_hides_content() {
+        let mut reader = JsonlReader::new();
+        let mut sink = Collect::default();
+        reader.feed(br#"{"ssn": "078-05-1120"}"#, &mut sink);
+        reader.feed(b"\n{\"password=Hunter2Hunter2\": \"Jane", &mut sink);
+        let debug = format!("{reader:?}");
+        for secret in ["078-05-1120", "Hunter2", "Jane", "ssn"] {
+            assert_debug_hides(&debug, secret);
+        }
+        assert!(debug.contains("JsonlReader"), "{debug}");
     }
 }

@@ -84,7 +84,10 @@ pub enum Field<'a> {
 }
 
 /// One value read from a dataset, borrowed for the duration of a [`Sink::value`] call.
-#[derive(Clone, Copy, Debug)]
+///
+/// Its `Debug` output shows the kind, sizes and position only, never the text, the column name
+/// or the pointer.
+#[derive(Clone, Copy)]
 pub struct Value<'a> {
     /// The kind of token.
     pub kind: ValueKind,
@@ -99,6 +102,27 @@ pub struct Value<'a> {
     pub record: Option<u64>,
     /// The column or pointer of the value.
     pub field: Field<'a>,
+}
+
+impl std::fmt::Debug for Value<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut debug = formatter.debug_struct("Value");
+        debug
+            .field("kind", &self.kind)
+            .field("text_len", &self.text.len())
+            .field("line", &self.line)
+            .field("offset", &self.offset)
+            .field("record", &self.record);
+        match self.field {
+            Field::Column { index, name } => {
+                debug.field("column_index", &index).field("column_name_len", &name.map(str::len));
+            }
+            Field::Pointer(pointer) => {
+                debug.field("pointer_len", &pointer.len());
+            }
+        }
+        debug.finish()
+    }
 }
 
 impl Value<'_> {
@@ -205,6 +229,17 @@ impl Sink for Collect {
     fn finding(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
+}
+
+/// Asserts that `debug`, the `Debug` output of a reader or value, shows neither `secret` nor its
+/// bytes as a list of numbers, for tests.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_debug_hides(debug: &str, secret: &str) {
+    assert!(!debug.contains(secret), "{secret:?} in {debug}");
+    let bytes = format!("{:?}", secret.as_bytes().get(..4).unwrap_or(secret.as_bytes()));
+    let bytes = bytes.trim_start_matches('[').trim_end_matches(']');
+    assert!(!debug.contains(bytes), "bytes of {secret:?} in {debug}");
 }
 
 /// Chunk sizes that reader tests read every case with. `usize::MAX` feeds the whole input at once.

@@ -59,7 +59,9 @@ const MAX_COLUMNS: usize = 65_536;
 const MAX_COLUMN_PATH_BYTES: usize = 4 * 1024 * 1024;
 
 /// Streaming Parquet reader. See the [module documentation](self).
-#[derive(Debug, Default)]
+///
+/// Its `Debug` output shows sizes and counts only, never the file bytes that it holds.
+#[derive(Default)]
 pub struct ParquetReader {
     head: Vec<u8>,
     tail: VecDeque<u8>,
@@ -139,6 +141,18 @@ impl ParquetReader {
     }
 }
 
+impl fmt::Debug for ParquetReader {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("ParquetReader")
+            .field("head_len", &self.head.len())
+            .field("tail_len", &self.tail.len())
+            .field("length", &self.length)
+            .field("records", &self.records)
+            .finish()
+    }
+}
+
 impl Reader for ParquetReader {
     fn feed(&mut self, chunk: &[u8], _sink: &mut dyn Sink) {
         let missing = MAGIC.len().saturating_sub(self.head.len());
@@ -198,7 +212,7 @@ fn invalid(rule: &'static str, offset: u64, message: impl Into<String>) -> Findi
 }
 
 /// Fields of the footer's `FileMetaData` that the reader uses.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 struct FileMetadata {
     /// Leaf column paths, with the names of enclosing groups joined by `.`.
     columns: Vec<String>,
@@ -208,13 +222,36 @@ struct FileMetadata {
 }
 
 /// One `SchemaElement` of the flattened schema tree.
-#[derive(Debug)]
 struct SchemaElement {
     name: String,
     /// Set for groups and absent for leaf columns.
     num_children: Option<i32>,
     /// Physical type, which every leaf column has.
     physical_type: Option<i32>,
+}
+
+// Column names can hold PHI, so the `Debug` output of the metadata types shows only their sizes.
+
+impl fmt::Debug for FileMetadata {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("FileMetadata")
+            .field("columns", &self.columns.len())
+            .field("num_rows", &self.num_rows)
+            .field("encrypted", &self.encrypted)
+            .finish()
+    }
+}
+
+impl fmt::Debug for SchemaElement {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("SchemaElement")
+            .field("name_len", &self.name.len())
+            .field("num_children", &self.num_children)
+            .field("physical_type", &self.physical_type)
+            .finish()
+    }
 }
 
 /// A problem in the footer metadata and the footer offset where it was found.
@@ -566,7 +603,7 @@ fn check_type(kind: u8) -> Result<(), MetadataErrorKind> {
 
 /// Leaf column paths, rebuilt element by element from the depth-first flattening of the
 /// schema tree. The first element is the root, whose name is not part of the paths.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct ColumnPaths {
     /// Each open group: children still to come, and the length of `prefix` before its name.
     open: Vec<(i32, usize)>,
@@ -575,6 +612,19 @@ struct ColumnPaths {
     columns: Vec<String>,
     total_bytes: usize,
     root_seen: bool,
+}
+
+impl fmt::Debug for ColumnPaths {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("ColumnPaths")
+            .field("open_groups", &self.open.len())
+            .field("prefix_len", &self.prefix.len())
+            .field("columns", &self.columns.len())
+            .field("total_bytes", &self.total_bytes)
+            .field("root_seen", &self.root_seen)
+            .finish()
+    }
 }
 
 impl ColumnPaths {
@@ -647,7 +697,7 @@ impl ColumnPaths {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{read_all, Collect, Format};
+    use crate::dataset::{assert_debug_hides, read_all, Collect, Format};
     use crate::report::Severity;
 
     const FIXTURE: &[u8] = include_bytes!("../../tests/fixtures/parquet/sessions.parquet");
@@ -1122,5 +1172,32 @@ mod tests {
         }
         reader.feed(&vec![0u8; MAX_TAIL_BYTES + 5], &mut sink);
         assert_eq!(reader.tail.len(), MAX_TAIL_BYTES);
+    }
+
+    #[test]
+    fn debug_hides_file_bytes() {
+        let mut reader = ParquetReader::new();
+        let mut sink = Collect::default();
+        reader.feed(b"PAR1 raw bytes: Jane Doe SSN 078-05-1120", &mut sink);
+        let debug = format!("{reader:?}");
+        assert_debug_hides(&debug, "Jane Doe");
+        assert_debug_hides(&debug, "078-05-1120");
+        assert_debug_hides(&debug, "PAR1");
+        assert!(debug.contains("tail_len: 40"), "{debug}");
+    }
+
+    #[test]
+    fn metadata_debug_hides_names() {
+        let mut reader = ParquetReader::new();
+        reader.feed(FIXTURE, &mut Collect::default());
+        let metadata = reader.check();
+        assert!(metadata.is_ok(), "{metadata:?}");
+        let debug = format!("{metadata:?}");
+        for name in FIXTURE_COLUMNS {
+            assert_debug_hides(&debug, name);
+        }
+
+        let element = SchemaElement { name: "ssn 078-05-1120".to_owned(), num_children: None, physical_type: Some(6) };
+        assert_debug_hides(&format!("{element:?}"), "078-05-1120");
     }
 }

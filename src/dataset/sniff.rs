@@ -32,6 +32,17 @@ pub enum Kind {
     Rar,
     /// PDF document.
     Pdf,
+    /// Rich Text Format document (`{\rtf`). It is text that starts with `{`, so without its
+    /// own signature it would look like JSON.
+    Rtf,
+    /// SYLK spreadsheet: text whose first record is `ID;P`, which Excel opens as a spreadsheet
+    /// whose cells can hold formulas, whatever the file's extension.
+    ///
+    /// NOTE: a semicolon-separated CSV whose header starts with a column named `ID` and then one
+    /// whose name starts with `P` matches too. Excel (up to at least Office 2016, according to
+    /// Wikipedia's "Symbolic Link (SYLK)" article) also treats a file that starts with `ID` as
+    /// SYLK, so renaming the first column is the fix either way.
+    Sylk,
     /// ELF executable or library.
     Elf,
     /// DOS or Windows executable (`MZ`).
@@ -75,6 +86,8 @@ impl Kind {
             Kind::SevenZip => "7-Zip archive",
             Kind::Rar => "RAR archive",
             Kind::Pdf => "PDF document",
+            Kind::Rtf => "Rich Text Format document",
+            Kind::Sylk => "SYLK spreadsheet",
             Kind::Elf => "ELF executable",
             Kind::Pe => "Windows executable",
             Kind::MachO => "Mach-O executable",
@@ -105,6 +118,8 @@ const SIGNATURES: &[(&[u8], Kind)] = &[
     (b"7z\xBC\xAF\x27\x1C", Kind::SevenZip),
     (b"Rar!\x1A\x07", Kind::Rar),
     (b"%PDF-", Kind::Pdf),
+    (b"{\\rtf", Kind::Rtf),
+    (b"ID;P", Kind::Sylk),
     (b"\x7FELF", Kind::Elf),
     (b"\xFE\xED\xFA\xCE", Kind::MachO),
     (b"\xFE\xED\xFA\xCF", Kind::MachO),
@@ -228,6 +243,45 @@ mod tests {
     }
 
     #[test]
+    fn rtf_detected_not_json() {
+        assert_eq!(sniff(b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 Jane Doe\\par}"), Kind::Rtf);
+        assert_eq!(sniff(b"{\\rtf"), Kind::Rtf);
+        assert_eq!(sniff(b"{\"rtf\": 1}"), Kind::JsonLike);
+        assert_eq!(Kind::Rtf.name(), "Rich Text Format document");
+    }
+
+    #[test]
+    fn sylk_detected_not_text() {
+        let sylk = b"ID;PWXL;N;E\nC;Y1;X1;ECALL(\"Kernel32\",\"WinExec\",\"JCJ\",\"calc\",0)\nC;Y2;X1;EHALT()\nE\n";
+        assert_eq!(sniff(sylk), Kind::Sylk);
+        assert_eq!(sniff(b"ID;P\n"), Kind::Sylk);
+        assert_eq!(Kind::Sylk.name(), "SYLK spreadsheet");
+    }
+
+    #[test]
+    fn rtf_and_sylk_named_csv_rejected() {
+        use crate::validate::{validate_upload, UploadOptions};
+        let cases: [(&[u8], &str); 2] = [
+            (b"{\\rtf1\\ansi Jane Doe,1\\par}\n", "a Rich Text Format document"),
+            (b"ID;PWXL;N;E\nC;Y1;X1;ECALL(\"Kernel32\",\"WinExec\",\"JCJ\",\"calc\",0)\nC;Y2;X1;EHALT()\n", "a SYLK spreadsheet"),
+        ];
+        for (input, kind) in cases {
+            let report = validate_upload(input, UploadOptions::new("data.csv"));
+            let codes: Vec<_> = report.errors.iter().map(|finding| finding.code).collect();
+            assert_eq!(codes, [crate::report::Code::ContentMismatch], "{kind}");
+            let message = &report.errors[0].message;
+            assert!(message.starts_with(&format!("file is named .csv but its content is {kind};")), "{message}");
+        }
+    }
+
+    #[test]
+    fn text_starting_with_id_stays_text() {
+        assert_eq!(sniff(b"ID,name\n1,Ada\n"), Kind::Text);
+        assert_eq!(sniff(b"ID;name\n1;Ada\n"), Kind::Text);
+        assert_eq!(sniff(b"id;patient\n1;Ada\n"), Kind::Text);
+    }
+
+    #[test]
     fn byte_order_marks_detected() {
         assert_eq!(sniff(b"\xFF\xFEi\x00d\x00"), Kind::Utf16);
         assert_eq!(sniff(b"\xFE\xFF\x00i\x00d"), Kind::Utf16);
@@ -302,6 +356,8 @@ mod tests {
             Kind::SevenZip,
             Kind::Rar,
             Kind::Pdf,
+            Kind::Rtf,
+            Kind::Sylk,
             Kind::Elf,
             Kind::Pe,
             Kind::MachO,

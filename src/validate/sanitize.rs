@@ -23,11 +23,23 @@ use crate::text;
 /// assert_eq!(out, b"id,note\n1,callme\n");
 /// assert_eq!(sanitizer.removed(), 1);
 /// ```
-#[derive(Debug, Default)]
+///
+/// Its `Debug` output shows counts only, never the pending bytes of a split character.
+#[derive(Default)]
 pub struct Sanitizer {
     /// The start of a UTF-8 sequence that the previous chunk cut off, at most 3 bytes.
     pending: Vec<u8>,
     removed: u64,
+}
+
+impl std::fmt::Debug for Sanitizer {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Sanitizer")
+            .field("pending_len", &self.pending.len())
+            .field("removed", &self.removed)
+            .finish()
+    }
 }
 
 impl Sanitizer {
@@ -174,5 +186,15 @@ mod tests {
     fn json_escapes_stay() {
         let input = br#"{"note":"a\u200bb"}"#;
         assert_eq!(sanitize(input, usize::MAX), (input.to_vec(), 0));
+    }
+
+    #[test]
+    fn debug_hides_pending_bytes() {
+        let mut sanitizer = Sanitizer::new();
+        let mut out = Vec::new();
+        let emoji = "\u{1F600}".as_bytes();
+        sanitizer.update(&[b"ssn 078-05-1120 ", &emoji[..3]].concat(), &mut out);
+        let debug = format!("{sanitizer:?}");
+        assert_eq!(debug, "Sanitizer { pending_len: 3, removed: 0 }");
     }
 }
