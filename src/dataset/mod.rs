@@ -145,9 +145,12 @@ impl Value<'_> {
 }
 
 /// Returns the label of a column for locations: its header name, or `#N` (1-based) without one.
+///
+/// A name longer than [`MAX_COLUMN_NAME_BYTES`](crate::limits::MAX_COLUMN_NAME_BYTES), such as a
+/// deep Parquet column path, is replaced by `#N` too, so a location never costs more than that.
 pub fn column_label(index: usize, name: Option<&str>) -> String {
     match name {
-        Some(name) if !name.is_empty() => name.to_owned(),
+        Some(name) if !name.is_empty() && name.len() <= crate::limits::MAX_COLUMN_NAME_BYTES => name.to_owned(),
         _ => format!("#{}", index + 1),
     }
 }
