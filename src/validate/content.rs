@@ -47,6 +47,15 @@ enum Pattern {
 /// ASCII control character and the space, so `java\tscript:` and `java\0script:` both match.
 const GAP: &str = r"[\x00-\x20]*";
 
+/// A block comment or a line comment of up to 64 bytes, which JavaScript, PHP and C-like
+/// languages accept between a function name and its `(`. The bound keeps `/*` in prose from
+/// letting a rule reach far ahead.
+macro_rules! code_comment {
+    () => {
+        r"/\*[^*]{0,64}\*/|//[^\n]{0,64}\n"
+    };
+}
+
 /// The rules in the order that [`scan`] reports matches at the same offset.
 ///
 /// Patterns run on bytes in ASCII mode: `\b` and `\s` are ASCII-only, which keeps the regex
@@ -68,9 +77,15 @@ const RULES: &[Rule] = &[
         name: "event_handler",
         reason: "contains an HTML tag with an on... event handler attribute",
         trigger: b'<',
-        // A tag name, then anything but the closing `>`, then an attribute name that starts
-        // with `on` after a space, `/` or quote (as in `<svg/onload=`).
-        pattern: Pattern::Regex(r#"<[a-z][^>]*[\s/"'](?:on[a-z]+)\s*="#),
+        // A tag name, then attributes up to one whose name starts with `on` after a space,
+        // `/`, quote or quoted value (`<svg/onload=`, `alt="x"onerror=`). A `>` inside a
+        // quoted value does not end the tag, as in a browser (`<img alt=">" onerror=x>`).
+        // A quote may also count as a plain character, because an unquoted value may contain
+        // one (`alt=a"b onerror=x`) and folding decodes `&quot;`. The regex matches when any
+        // of these readings reaches `on…=`, so it covers the reading a browser makes.
+        pattern: Pattern::Regex(
+            r#"<[a-z](?:[^>]|"[^"]*"|'[^']*')*(?:[\s/"']|"[^"]*"|'[^']*')on[a-z]+\s*="#,
+        ),
     },
     Rule {
         name: "php_tag",
@@ -102,14 +117,25 @@ const RULES: &[Rule] = &[
         name: "eval_call",
         reason: "contains an eval( call",
         trigger: b'(',
-        pattern: Pattern::Regex(r"\beval\s*\("),
+        pattern: Pattern::Regex(concat!(
+            r"\beval(?:\s|\xE2\x80[\xA8\xA9]|",
+            code_comment!(),
+            r")*\("
+        )),
     },
     Rule {
         name: "system_call",
         reason: "contains a shell command call such as system( or exec(",
         trigger: b'(',
-        // No space before `(`, because "the system (as a whole)" is ordinary prose.
-        pattern: Pattern::Regex(r"\b(?:system|exec|popen|passthru|shell_exec|proc_open)\("),
+        // PHP and Python accept any whitespace before `(`, but this rule allows only tabs and
+        // comments there, because "the system (as a whole)" and "exec (executive)" are prose.
+        // A module-qualified Python name is not prose, so it may have spaces.
+        pattern: Pattern::Regex(concat!(
+            r"(?:\b(?:system|exec|popen|passthru|shell_exec|proc_open|pcntl_exec)(?:\t|",
+            code_comment!(),
+            r")*|\b(?:subprocess\.(?:call|check_call|check_output|run|popen|getoutput",
+            r"|getstatusoutput)|os\.(?:exec|spawn)[lvpe]{1,3}|os\.posix_spawnp?|pty\.spawn)\s*)\(",
+        )),
     },
     Rule {
         name: "python_import",
@@ -259,6 +285,27 @@ mod tests {
     }
 
     #[test]
+    fn event_handler_after_quoted_gt() {
+        for value in [
+            r#"<img alt=">" src=x onerror=alert(1)>"#,
+            "<img alt='>' src=x onerror=alert(1)>",
+            r#"<a title=">" href=x onmouseover=alert(1)>x</a>"#,
+            r#"<img alt=">" title='>>' data-x="a>b" onerror=alert(1)>"#,
+            r#"<img alt = ">" src=x onerror=alert(1)>"#,
+            r#"<img alt=">"onerror=alert(1)>"#,
+            r#"<img alt=a"b src=x onerror=alert(1)>"#,
+            "<img alt=x src=y onerror=alert(1)>",
+            "&lt;img alt=&quot;&gt;&quot; src=x onerror=alert(1)&gt;",
+            "<img alt=\">\nline\" onerror=alert(1)>",
+        ] {
+            assert_rule(value, "event_handler");
+        }
+        assert_clean(r#"<b title=">">bold</b> on=off"#);
+        assert_clean(r#"<b>"quoted"</b> and onward=1"#);
+        assert_clean("<img alt='x'> onerror=1");
+    }
+
+    #[test]
     fn javascript_url() {
         assert_rule("javascript:alert(1)", "javascript_url");
         assert_rule("<a href=\"JaVaScRiPt:x\">", "javascript_url");
@@ -304,6 +351,23 @@ mod tests {
     }
 
     #[test]
+    fn eval_call_with_comments() {
+        for value in [
+            "eval/**/(x)",
+            "eval/*x*/(x)",
+            "eval /* a */ /* b */ (x)",
+            "eval//x\n(x)",
+            "eval\u{2028}(x)",
+            "eval\t(x)",
+        ] {
+            assert_rule(value, "eval_call");
+        }
+        assert_clean(&format!("eval/*{}*/(x)", "a".repeat(65)));
+        assert_clean("eval/* a*b */(x)");
+        assert_clean("medieval/**/(x)");
+    }
+
+    #[test]
     fn system_call() {
         for call in ["system(", "exec(", "popen(", "passthru(", "shell_exec(", "os.system("] {
             assert_rule(&format!("{call}'id')"), "system_call");
@@ -311,6 +375,43 @@ mod tests {
         assert_clean("the system (as a whole)");
         assert_clean("an ecosystem(s) view");
         assert_clean("the exec (executive) team");
+    }
+
+    #[test]
+    fn system_call_gaps_and_process_calls() {
+        for value in [
+            "system\t('id')",
+            "system\t\t('id')",
+            "system/**/('id')",
+            "system/*x*/\t('id')",
+            "system//x\n('id')",
+            "pcntl_exec('/bin/sh')",
+            "PCNTL_EXEC('/bin/sh')",
+            "subprocess.call(['id'])",
+            "subprocess.Popen(['id'])",
+            "subprocess.run (['id'])",
+            "subprocess.check_output(['id'])",
+            "subprocess.getoutput('id')",
+            "os.execv('/bin/sh', [])",
+            "os.execvpe('sh', [], {})",
+            "os.spawnlp(0, 'sh')",
+            "os.posix_spawn('/bin/sh', [], {})",
+            "pty.spawn('/bin/sh')",
+        ] {
+            assert_rule(value, "system_call");
+        }
+        for value in [
+            "the system (as a whole)",
+            "the system\n(as a whole)",
+            "the system / (as a whole)",
+            "the exec /* not code */ team",
+            "a subprocess (call it a step)",
+            "the subprocess call (roughly)",
+            "the os (operating system)",
+            "a pcntl exec (sic)",
+        ] {
+            assert_clean(value);
+        }
     }
 
     #[test]
@@ -420,6 +521,12 @@ mod tests {
         assert_clean(&gaps);
         let opens = "<".repeat(500_000);
         assert_clean(&opens);
+        let open_quotes = "<a b=\"".repeat(100_000);
+        assert_clean(&open_quotes);
+        let mixed_quotes = "<a \"'".repeat(100_000);
+        assert_clean(&mixed_quotes);
+        let comments = "eval/*".repeat(100_000);
+        assert_clean(&comments);
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Checks of an upload's file name: it must be a plain base name that cannot escape a
 //! directory, hide its real type or break a file system.
 //!
-//! Path rules run on the NFKC form of the name. NFKC keeps every ASCII character and turns
-//! full-width `．．／` into `../`, as a server that normalizes names would.
+//! Path and extension rules run on the name as a server that decodes and normalizes names
+//! would see it. Percent escapes are decoded, look-alike slashes such as U+2215 count as `/`
+//! and invisible characters are removed. Then NFKC keeps every ASCII character and turns
+//! full-width `．．／` into `../`.
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::limits::MAX_FILE_NAME_BYTES;
+use crate::text::is_invisible;
 
 /// One problem with a file name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,11 +28,17 @@ impl Problem {
 
 /// Extensions that run code or render active content when opened or served. A data file
 /// never needs one of them next to its real extension.
+///
+/// Server-side handlers are listed too, because Apache's mod_mime applies the handler of any
+/// extension in a name, not only the last. So `x.php5.csv` runs as PHP where `.php5` has one.
 const DANGEROUS_EXTENSIONS: &[&str] = &[
-    "app", "asp", "aspx", "bash", "bat", "cgi", "cmd", "com", "cpl", "dll", "dmg", "docm", "exe",
-    "gadget", "hta", "htm", "html", "inf", "iso", "jar", "js", "jse", "jsp", "lnk", "mjs", "msc",
-    "msi", "msp", "php", "phtml", "pif", "pl", "ps1", "psm1", "py", "rb", "reg", "scf", "scr",
-    "sh", "svg", "vbe", "vbs", "wsf", "wsh", "xhtml", "xlsm",
+    "app", "asa", "asax", "ascx", "ashx", "asmx", "asp", "aspx", "bash", "bat", "cer", "cfc",
+    "cfm", "cgi", "cmd", "com", "cpl", "dll", "dmg", "docm", "exe", "fcgi", "gadget", "hta",
+    "htaccess", "htm", "html", "inf", "iso", "jar", "js", "jse", "jsp", "jspf", "jspx",
+    "lnk", "mjs", "msc", "msi", "msp", "phar", "php", "php3", "php4", "php5", "php6", "php7",
+    "php8", "phps", "pht", "phtm", "phtml", "pif", "pl", "ps1", "psm1", "py", "rb", "reg", "scf",
+    "scr", "sh", "shtm", "shtml", "stm", "svg", "svgz", "vbe", "vbs", "wsf", "wsh", "xhtml",
+    "xlsm",
 ];
 
 /// Extensions of data and documents, which an executable extension may hide behind when the
@@ -52,7 +61,7 @@ pub fn check(name: &str) -> Vec<Problem> {
             "file name is empty; name the file, for example data.csv",
         )];
     }
-    let normalized: String = name.nfkc().collect();
+    let normalized = decoded_form(name);
     let mut problems = Vec::new();
 
     if name.len() > MAX_FILE_NAME_BYTES {
@@ -66,6 +75,13 @@ pub fn check(name: &str) -> Vec<Problem> {
     }
     check_characters(name, &mut problems);
     check_path(&normalized, &mut problems);
+    if normalized.contains(':') {
+        problems.push(Problem::new(
+            "colon",
+            "file name contains ':', which Windows reads as a drive or an alternate data \
+             stream; remove it",
+        ));
+    }
 
     let base = base_name(&normalized);
     if let Some(problem) = check_double_extension(base) {
@@ -86,7 +102,93 @@ pub fn check(name: &str) -> Vec<Problem> {
     problems
 }
 
-/// Reports NUL, other control characters and bidirectional controls, once each.
+/// Maximum rounds of percent-decoding, enough for `%252e` (double) and `%25252e` (triple)
+/// encoding while bounding the work on a crafted name.
+const MAX_PERCENT_ROUNDS: usize = 3;
+
+/// Returns the form of `name` that the path and extension rules check: percent-decoded,
+/// look-alike slashes replaced, invisible characters removed, then NFKC.
+///
+/// Look-alike slashes are replaced before NFKC, because NFKC writes `½` as `1⁄2` with
+/// U+2044, and a name such as `week ½.csv` has no separator.
+fn decoded_form(name: &str) -> String {
+    let mut decoded = name.to_owned();
+    for _ in 0..MAX_PERCENT_ROUNDS {
+        match percent_decode(&decoded) {
+            Some(next) => decoded = next,
+            None => break,
+        }
+    }
+    let plain: String = decoded
+        .chars()
+        .filter(|&c| !is_hidden_character(c) && !is_bidi_control(c))
+        .map(|c| match c {
+            '\u{2044}' | '\u{2215}' | '\u{2571}' | '\u{27CB}' | '\u{29F8}' => '/',
+            '\u{2216}' | '\u{2572}' | '\u{27CD}' | '\u{29F5}' | '\u{29F9}' => '\\',
+            other => other,
+        })
+        .collect();
+    plain.nfkc().collect()
+}
+
+/// Decodes every `%XX` escape of `text` and returns `None` when it has none.
+///
+/// Bytes that do not form UTF-8 after decoding become U+FFFD, which no rule matches.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut changed = false;
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let escaped = match (b, bytes.get(at + 1), bytes.get(at + 2)) {
+            (b'%', Some(&high), Some(&low)) => hex_value(high).zip(hex_value(low)),
+            _ => None,
+        };
+        match escaped {
+            Some((high, low)) => {
+                out.push(high << 4 | low);
+                changed = true;
+                at += 3;
+            }
+            None => {
+                out.push(b);
+                at += 1;
+            }
+        }
+    }
+    changed.then(|| String::from_utf8_lossy(&out).into_owned())
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit).to_digit(16).and_then(|value| u8::try_from(value).ok())
+}
+
+/// Returns `true` for characters that show nothing or only a blank, which can hide part of a
+/// name from a reader, as in `x.exe\u{200B}.csv`.
+///
+/// They are the format characters that [`is_invisible`] lists, except the bidirectional
+/// controls, which have their own rule. Hangul fillers, variation selectors, tag characters
+/// and the line and paragraph separators are added, because `is_invisible` omits them.
+fn is_hidden_character(c: char) -> bool {
+    let other_blank = matches!(
+        c,
+        '\u{115F}'
+            | '\u{1160}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    );
+    other_blank || (is_invisible(c) && !is_bidi_control(c))
+}
+
+/// Reports NUL, other control characters, bidirectional controls and invisible characters,
+/// once each.
 fn check_characters(name: &str, problems: &mut Vec<Problem>) {
     if name.contains('\0') {
         problems.push(Problem::new("nul", "file name contains a NUL byte; remove it"));
@@ -104,6 +206,13 @@ fn check_characters(name: &str, problems: &mut Vec<Problem>) {
              extension; remove it",
         ));
     }
+    if name.chars().any(is_hidden_character) {
+        problems.push(Problem::new(
+            "invisible_character",
+            "file name contains an invisible character, which can hide part of the name; \
+             remove it",
+        ));
+    }
 }
 
 /// Returns `true` for the characters that reorder text for display, as in the right-to-left
@@ -112,7 +221,7 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Reports traversal, absolute paths and other separators in the NFKC form of the name.
+/// Reports traversal, absolute paths and other separators in the decoded form of the name.
 fn check_path(normalized: &str, problems: &mut Vec<Problem>) {
     let traversal = normalized.split(['/', '\\']).any(is_dot_component);
     let absolute = is_absolute(normalized);
@@ -361,6 +470,73 @@ mod tests {
             assert_no_rule(name, "double_extension");
         }
         assert!(check("data.csv.exe")[0].message.contains(".exe"));
+    }
+
+    #[test]
+    fn server_handler_extensions() {
+        for ext in [
+            "php3", "php4", "php5", "php7", "php8", "phar", "pht", "phps", "phtml", "shtml",
+            "asa", "asp", "aspx", "cer", "jsp", "jspx", "cgi", "cfm", "svgz", "htaccess",
+        ] {
+            assert_rule(&format!("x.{ext}.csv"), "double_extension");
+            assert_rule(&format!("x.csv.{ext}"), "double_extension");
+        }
+        assert_no_rule("Acme.Inc.csv", "double_extension");
+        assert_no_rule("php5-notes.csv", "double_extension");
+    }
+
+    #[test]
+    fn colon() {
+        for name in ["x.exe:y.csv", "file::$DATA.csv", "C:data.csv", "a：b.csv", "a%3Ab.csv"] {
+            assert_rule(name, "colon");
+        }
+        assert_eq!(rules("x.exe:y.csv"), ["colon"]);
+        assert_no_rule("data.csv", "colon");
+    }
+
+    #[test]
+    fn look_alike_slashes() {
+        for slash in ['\u{2215}', '\u{2044}', '\u{29F8}', '\u{2571}', '\u{27CB}', '\u{FF0F}'] {
+            assert_rule(&format!("..{slash}x.csv"), "path_traversal");
+            assert_eq!(rules(&format!("dir{slash}x.csv")), ["path_separator"], "{slash:?}");
+        }
+        for slash in ['\u{2216}', '\u{29F5}', '\u{29F9}', '\u{FE68}', '\u{FF3C}'] {
+            assert_rule(&format!("..{slash}x.csv"), "path_traversal");
+        }
+        assert_eq!(rules("week \u{BD}.csv"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn percent_encoded_paths() {
+        for name in [
+            "%2e%2e%2fx.csv",
+            "..%2f..%2fetc%2fcron.d%2fx.csv",
+            "..%5cx.csv",
+            "%252e%252e%252fx.csv",
+            "%25252e%25252e%25252fx.csv",
+        ] {
+            assert_rule(name, "path_traversal");
+        }
+        assert_rule("%2fetc%2fx.csv", "absolute_path");
+        assert_eq!(rules("dir%2Fx.csv"), ["path_separator"]);
+        assert_rule("x.php%2ecsv", "double_extension");
+        assert_no_rule("%2525252e%2525252e%2525252fx.csv", "path_traversal");
+        assert_eq!(rules("100% done.csv"), Vec::<&str>::new());
+        assert_eq!(rules("caf%C3%A9.csv"), Vec::<&str>::new());
+        assert_eq!(rules("bad%FF.csv"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn invisible_character() {
+        for c in [
+            '\u{AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{2028}',
+            '\u{180B}', '\u{FE0F}', '\u{115F}', '\u{3164}', '\u{1D173}', '\u{E0001}',
+        ] {
+            assert_eq!(rules(&format!("da{c}ta.csv")), ["invisible_character"], "{c:?}");
+        }
+        assert_eq!(rules("x.exe\u{200B}.csv"), ["invisible_character", "double_extension"]);
+        assert_eq!(rules("a\u{202E}b.csv"), ["bidi_control"]);
+        assert_no_rule("caf\u{E9}.csv", "invisible_character");
     }
 
     #[test]

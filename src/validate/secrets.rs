@@ -6,6 +6,9 @@
 //! no other rule names. One combined regex per haystack kind gates the rules, so a value
 //! without any candidate costs two prefilter scans, one lower-cased copy and one byte loop.
 //!
+//! There are 31 rules: 30 pattern rules, listed in priority order in `RULES`, and
+//! `high_entropy_token`.
+//!
 //! A [`Secret`] contains only the rule name and a byte range. Callers report the rule and the
 //! location and never echo the matched text.
 
@@ -42,6 +45,31 @@ enum Check {
     NotPlaceholder,
     /// The match is a PEM or PGP header, and [`scan`] extends the range to the next END line.
     KeyBlock,
+    /// The bytes just before and just after the match must not belong to the alphabet. So a
+    /// token may touch `_` or another character that its format cannot contain (`key_AKIA…`),
+    /// but a piece of a longer run does not count. It replaces `\b`, which fails after `_`.
+    Standalone(Alphabet),
+    /// The value must be base64 of printable `user:password` text, as in HTTP Basic
+    /// authentication (RFC 7617).
+    BasicCredentials,
+}
+
+/// A set of ASCII bytes that a token format is made of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Alphabet {
+    /// `A`–`Z` and `0`–`9`.
+    UpperDigits,
+    /// `A`–`Z`, `a`–`z` and `0`–`9`.
+    Alphanumeric,
+}
+
+impl Alphabet {
+    fn contains(self, b: u8) -> bool {
+        match self {
+            Alphabet::UpperDigits => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            Alphabet::Alphanumeric => b.is_ascii_alphanumeric(),
+        }
+    }
 }
 
 /// The text that a rule's regex runs on, and how candidate values are found quickly.
@@ -84,6 +112,12 @@ const fn raw(name: &'static str, pattern: &'static str) -> Rule {
     Rule { name, check: Check::Format, haystack: Haystack::Raw, pattern }
 }
 
+/// Returns a rule for a token that may touch characters outside `alphabet`, as
+/// [`Check::Standalone`] describes.
+const fn standalone(name: &'static str, alphabet: Alphabet, pattern: &'static str) -> Rule {
+    Rule { name, check: Check::Standalone(alphabet), haystack: Haystack::Raw, pattern }
+}
+
 const fn lowered(name: &'static str, check: Check, pattern: &'static str) -> Rule {
     Rule { name, check, haystack: Haystack::Lowered, pattern }
 }
@@ -97,7 +131,12 @@ const RULES: &[Rule] = &[
         haystack: Haystack::Raw,
         pattern: r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----",
     },
-    raw("aws_access_key_id", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b"),
+    // Key IDs are upper case and digits, so `key_AKIA…` and `AKIA…x` still count.
+    standalone(
+        "aws_access_key_id",
+        Alphabet::UpperDigits,
+        r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}",
+    ),
     lowered(
         "aws_secret_access_key",
         Check::Format,
@@ -106,15 +145,19 @@ const RULES: &[Rule] = &[
             r"(?P<bare>[a-z0-9/+]{40})(?:[^a-z0-9/+=]|$)"
         ),
     ),
-    raw("github_token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
-    raw("github_fine_grained_token", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
-    raw("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-    raw("slack_token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
+    standalone("github_token", Alphabet::Alphanumeric, r"gh[pousr]_[A-Za-z0-9]{36,}"),
+    standalone(
+        "github_fine_grained_token",
+        Alphabet::Alphanumeric,
+        r"github_pat_[A-Za-z0-9_]{22,}",
+    ),
+    standalone("gitlab_token", Alphabet::Alphanumeric, r"glpat-[A-Za-z0-9_-]{20,}"),
+    standalone("slack_token", Alphabet::Alphanumeric, r"xox[abprs]-[A-Za-z0-9-]{10,}"),
     raw(
         "slack_webhook_url",
         r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}",
     ),
-    raw("stripe_secret_key", r"\b[rs]k_live_[A-Za-z0-9]{20,}"),
+    standalone("stripe_secret_key", Alphabet::Alphanumeric, r"[rs]k_live_[A-Za-z0-9]{20,}"),
     raw("google_api_key", r"\bAIza[A-Za-z0-9_-]{35}"),
     raw("google_oauth_client_secret", r"\bGOCSPX-[A-Za-z0-9_-]{28}"),
     raw("anthropic_api_key", r"\bsk-ant-[A-Za-z0-9_-]{32,}"),
@@ -124,14 +167,14 @@ const RULES: &[Rule] = &[
         r"\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})",
     ),
     raw("sendgrid_api_key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
-    raw("twilio_api_key", r"\bSK[0-9a-fA-F]{32}\b"),
-    raw("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    standalone("twilio_api_key", Alphabet::Alphanumeric, r"SK[0-9a-fA-F]{32}"),
+    standalone("npm_token", Alphabet::Alphanumeric, r"npm_[A-Za-z0-9]{36}"),
     // `AgEIcHlwaS5vcmc` is the base64 start of every PyPI macaroon ("pypi.org").
     raw("pypi_token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
-    raw("mailgun_api_key", r"\bkey-[0-9a-f]{32}\b"),
-    raw("shopify_token", r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"),
-    raw("digitalocean_token", r"\bdo[opr]_v1_[a-f0-9]{64}\b"),
-    raw("huggingface_token", r"\bhf_[A-Za-z]{34}\b"),
+    standalone("mailgun_api_key", Alphabet::Alphanumeric, r"key-[0-9a-f]{32}"),
+    standalone("shopify_token", Alphabet::Alphanumeric, r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
+    standalone("digitalocean_token", Alphabet::Alphanumeric, r"do[opr]_v1_[a-f0-9]{64}"),
+    standalone("huggingface_token", Alphabet::Alphanumeric, r"hf_[A-Za-z]{34}"),
     Rule {
         name: "telegram_bot_token",
         check: Check::Format,
@@ -151,11 +194,18 @@ const RULES: &[Rule] = &[
         haystack: Haystack::RawContaining("://"),
         pattern: r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:(?P<bare>[^\s/@]+)@[A-Za-z0-9\[]",
     },
+    lowered(
+        "basic_auth",
+        Check::BasicCredentials,
+        r"\bbasic\s+(?P<bare>[a-z0-9+/]{4,}={0,2})",
+    ),
     lowered("bearer_token", Check::RandomValue, r"\bbearer\s+(?P<bare>[a-z0-9._~+/-]{20,}=*)"),
     lowered(
         "password_assignment",
         Check::Password,
-        concat!(r"(?:password|passwd|pwd)", assigned!(8)),
+        // `pass` needs a start that is not a letter or digit, so `compass:` and `bypass=` do
+        // not count, while `db_pass=` does.
+        concat!(r"(?:password|passwd|passphrase|pwd|(?:^|[^a-z0-9])pass)", assigned!(8)),
     ),
     lowered(
         "api_key_assignment",
@@ -315,8 +365,73 @@ fn secret_range(rule: &Rule, captures: &Captures<'_>, haystack: &[u8]) -> Option
         }
         Check::NotPlaceholder => !is_placeholder(text),
         Check::KeyBlock => true,
+        Check::Standalone(alphabet) => is_standalone(haystack, &whole, alphabet),
+        Check::BasicCredentials => is_basic_credentials(text),
     };
     accepted.then_some(part)
+}
+
+/// Returns whether the bytes on either side of `range` fall outside `alphabet`.
+fn is_standalone(haystack: &[u8], range: &Range<usize>, alphabet: Alphabet) -> bool {
+    let before = range.start.checked_sub(1).and_then(|at| haystack.get(at));
+    let after = haystack.get(range.end);
+    !before.is_some_and(|&b| alphabet.contains(b)) && !after.is_some_and(|&b| alphabet.contains(b))
+}
+
+/// Returns whether `value` is padded base64 (RFC 4648) of UTF-8 text without control
+/// characters that contains a `:` after at least one character, the shape of Basic
+/// `user:password` credentials.
+///
+/// Prose after the word "basic" almost never passes: a word's length is rarely a multiple of
+/// four, and its decoded bytes are rarely UTF-8 text. The value must also contain a letter,
+/// because some four-digit numbers decode to text with a colon.
+fn is_basic_credentials(value: &[u8]) -> bool {
+    if value.len() % 4 != 0 || !value.iter().any(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let Some(decoded) = decode_base64(value) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&decoded) else {
+        return false;
+    };
+    let user_and_password = text.split_once(':').is_some_and(|(user, _)| !user.is_empty());
+    user_and_password && !text.chars().any(char::is_control)
+}
+
+/// Decodes padded standard base64 whose length is a multiple of four, or returns `None`.
+fn decode_base64(value: &[u8]) -> Option<Vec<u8>> {
+    let mut decoded = Vec::with_capacity(value.len() / 4 * 3);
+    for group in value.chunks_exact(4) {
+        let mut bits = 0u32;
+        let mut sextets = 0u32;
+        for sextet in group.iter().map_while(|&b| base64_value(b)) {
+            bits = bits << 6 | u32::from(sextet);
+            sextets += 1;
+        }
+        // Four sextets carry three bytes, three carry two and two carry one.
+        let count = match sextets {
+            4 => 3,
+            3 => 2,
+            2 => 1,
+            _ => return None,
+        };
+        let aligned = bits << (6 * (4 - sextets));
+        decoded.extend((0..count).map(|index| (aligned >> (16 - 8 * index)) as u8));
+    }
+    Some(decoded)
+}
+
+/// Returns the value of a character of the standard base64 alphabet.
+fn base64_value(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
 }
 
 /// The `-----END …-----` lines of a value, as pairs of marker start and line end.
@@ -587,9 +702,9 @@ mod tests {
     }
 
     #[test]
-    fn at_least_25_unique_rules() {
+    fn rule_count_and_names() {
         let names: Vec<_> = rule_names().collect();
-        assert!(names.len() >= 25, "{} rules", names.len());
+        assert_eq!(names.len(), 31, "update the count in the module docs");
         for (i, name) in names.iter().enumerate() {
             assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{name}");
             assert!(!names[i + 1..].contains(name), "{name} repeated");
@@ -603,6 +718,30 @@ mod tests {
         }
         assert_none(&format!("AKIA{}", "Z".repeat(15)));
         assert_none(&format!("XAKIA{}", "Z".repeat(16)));
+    }
+
+    #[test]
+    fn tokens_touching_word_characters() {
+        let aws = format!("AKIA{}", "Z".repeat(16));
+        assert_found(&format!("key_{aws}"), "aws_access_key_id");
+        assert_found(&format!("key{aws}"), "aws_access_key_id");
+        assert_found(&format!("{aws}x"), "aws_access_key_id");
+        assert_found(&format!("{aws}_id"), "aws_access_key_id");
+        assert_none(&format!("{aws}Z"));
+        assert_none(&format!("9{aws}"));
+        let pair = format!("{aws},{aws}");
+        assert_eq!(rules(&pair), ["aws_access_key_id", "aws_access_key_id"]);
+
+        let github = format!("ghp_{}", alnum(36));
+        assert_found(&format!("token_{github}"), "github_token");
+        assert_found(&format!("{github}_old"), "github_token");
+        assert_found(&format!("ghp_{}", "Z".repeat(36)), "github_token");
+        assert_none(&format!("xghp_{}", "Z".repeat(36)));
+        assert_found(&format!("my_npm_{}", "Z".repeat(36)), "npm_token");
+        assert_none(&format!("npm_{}", "Z".repeat(37)));
+        assert_found(&format!("old_sk_live_{}", alnum(24)), "stripe_secret_key");
+        assert_found(&format!("twilio_SK{}", "0a".repeat(16)), "twilio_api_key");
+        assert_none(&format!("TASK{}", "0a".repeat(16)));
     }
 
     #[test]
@@ -752,6 +891,23 @@ mod tests {
     }
 
     #[test]
+    fn pass_assignment() {
+        let value = format!("pass={}", "hunter2hunter2");
+        let found = scan(&value);
+        assert_eq!(rules(&value), ["password_assignment"]);
+        assert_eq!(&value[found[0].start..found[0].end], "hunter2hunter2");
+        assert_found("DB_PASS: 'Sommer2024!'", "password_assignment");
+        assert_found("pass:abc123xyz", "password_assignment");
+        assert_found("smtp.pass = abc123xyz", "password_assignment");
+        assert_found("passphrase=correct-horse-9", "password_assignment");
+        assert_none("compass: north-east1");
+        assert_none("bypass=abc123xyz");
+        assert_none("boarding pass: tomorrow");
+        assert_none("pass: ********");
+        assert_none("pass=short1");
+    }
+
+    #[test]
     fn api_key_and_secret_assignments() {
         let token = alnum(24);
         assert_found(&format!("api_key={token}"), "api_key_assignment");
@@ -778,6 +934,52 @@ mod tests {
         assert_none("https://example.invalid:8080/path");
         assert_none("https://user:****@example.invalid/");
         assert_none("https://user:password@example.invalid/");
+    }
+
+    /// Encodes `bytes` as padded standard base64, so the tests build credentials from pieces.
+    fn base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let mut group = [0u8; 3];
+            group[..chunk.len()].copy_from_slice(chunk);
+            let bits = u32::from(group[0]) << 16 | u32::from(group[1]) << 8 | u32::from(group[2]);
+            for index in 0..4 {
+                if index <= chunk.len() {
+                    out.push(char::from(ALPHABET[(bits >> (18 - 6 * index)) as usize & 63]));
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn basic_auth() {
+        let user = "clinic";
+        let password = format!("{}-{}", "Tr0ub4dor", "&3x");
+        for pair in [format!("{user}:{password}"), format!("{user}:{password}x"), "ab:c".into()] {
+            let encoded = base64(pair.as_bytes());
+            let value = format!("Authorization: Basic {encoded}");
+            let found = scan(&value);
+            assert_eq!(rules(&value), ["basic_auth"], "{pair}");
+            assert_eq!(&value[found[0].start..found[0].end], encoded);
+        }
+        let header = format!("curl -H 'authorization: basic {}'", base64(b"a:bcdefg"));
+        assert_found(&header, "basic_auth");
+        assert_none(&format!("Basic {}", base64(b"nocolonhere")));
+        assert_none(&format!("Basic {}", base64(b":password")));
+        assert_none(&format!("Basic {}", base64(b"user:\x01pass")));
+        assert_none(&format!("Basic {}", base64(b"user:\xFFpass")));
+        assert_none("basic 1586");
+        assert_none("basic consejos");
+        assert_none("A basic protocol of natural steps");
+        assert_none("Basic listening is warranted");
+        assert_none("the basic dynamics you most need");
+        assert_none("Basic ********");
+        assert_found(&format!("Basic {}", base64(b"a:b")), "basic_auth");
     }
 
     #[test]
@@ -867,6 +1069,9 @@ mod tests {
     fn long_hostile_values_finish() {
         assert!(scan(&"password=".repeat(100_000)).len() <= 1);
         assert_none(&"-----BEGIN ".repeat(100_000));
+        assert_none(&"Basic ".repeat(100_000));
+        assert_none(&format!("Basic {}", "A".repeat(1_000_000)));
+        assert_none(&"_AKIA".repeat(100_000));
         let long_run = random_text(BASE64URL, 1_000_000, 3);
         assert_eq!(rules(&long_run), ["high_entropy_token"]);
     }
@@ -943,6 +1148,11 @@ mod tests {
             ("combining", fill("e\u{301}")),
             ("zero-width", fill("a\u{200B}")),
             ("open tags", fill("<a ")),
+            ("quoted attributes", fill("<a b=\">\" ")),
+            ("open quotes", fill("<a \"'")),
+            ("code comments", fill("eval/**/")),
+            ("basic credentials", fill("Basic YTpi ")),
+            ("word-adjacent keys", fill("_AKIA")),
             ("passwords", fill("password=abc12345 ")),
             ("tokens", fill("token=aB3dE5gH7jK9mN1pQ ")),
             ("base64", random_text(BASE64URL, size, 9)),
