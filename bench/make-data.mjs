@@ -6,7 +6,7 @@
 //   --out DIR   output folder, target/bench by default (never committed)
 //
 // Each row is id, session_id, date, speaker, turn, text. The text is 1 to 7 invented sentences
-// (roughly 60 to 600 bytes) with commas, some quoted phrases, some non-ASCII characters, and in
+// (49 to 601 bytes) with commas, some quoted phrases, some non-ASCII characters, and in
 // about one row in 12 an embedded line break, so CSV cells exercise quoting and multi-line
 // fields. No value starts with a formula character or contains markup, so a correct validator
 // accepts both files.
