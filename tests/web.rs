@@ -77,6 +77,7 @@ fn request_rules_enforced() {
     let table = RuleTable::from_json(
         r#"{"endpoints":{"POST /api/sessions":{
             "strict":true,
+            "roles":["admin","admin_readonly"],
             "fields":{"patient_id":{"type":"string","pattern":"[0-9]+"},"title":{"type":"string","required":true}},
             "roleRestrictions":{"admin_readonly":["patient_id"]}}}}"#,
     )
@@ -98,6 +99,9 @@ fn request_rules_enforced() {
 
     let nested = table.validate_json(r#"{"title":"<script>x</script>"}"#, "POST /api/sessions", "admin").unwrap();
     assert_eq!(nested.errors.iter().map(|finding| finding.code).collect::<Vec<_>>(), [Code::MaliciousContent]);
+
+    let unlisted = table.validate_json(r#"{"title":"x"}"#, "POST /api/sessions", "Admin").unwrap();
+    assert_eq!(codes(&unlisted.errors), ["ROLE_NOT_ALLOWED"]);
 
     let unknown = table.validate_json("{}", "DELETE /api/sessions", "admin").unwrap_err();
     assert_eq!(unknown.code(), ErrorCode::UnknownEndpoint);
