@@ -48,7 +48,13 @@ impl Sink for Checked {
         assert!((1..=self.max_line).contains(&value.line), "line {} outside 1..={}", value.line, self.max_line);
         assert!(value.text.len() <= MAX_VALUE_BYTES * 3, "value of {} bytes", value.text.len());
         assert!(self.columns.is_some(), "value before the header");
-        let record = value.record.expect("CSV values have a record number");
+        let Some(record) = value.record else {
+            // A header name too long to keep as a column name is still checked, as a value
+            // without a record that comes after the header and before any data.
+            assert_eq!(self.records_ended, 0, "header value after a data record");
+            assert!(self.values.is_empty(), "header value after a data value");
+            return;
+        };
         assert_eq!(record, self.records_ended + 1, "record number out of order");
         let Field::Column { index, name } = value.field else { panic!("CSV values have a column") };
         let columns = self.columns.as_deref().unwrap_or_default();
