@@ -390,6 +390,11 @@ pub fn scan(value: &str) -> Vec<Secret> {
             Haystack::Lowered => lowered.as_slice(),
             Haystack::Raw | Haystack::RawContaining(_) => raw,
         };
+        // `captures_iter` allocates capture slots even when nothing matches, and `is_match`
+        // does not, so values without a match skip the allocation.
+        if !regex.is_match(haystack) {
+            continue;
+        }
         for captures in regex.captures_iter(haystack) {
             let Some(mut range) = secret_range(rule, &captures, raw) else {
                 continue;
