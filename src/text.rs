@@ -241,12 +241,38 @@ pub fn is_removable(c: char) -> bool {
 /// Checks run on this form as well as sanitizing, so that removing a character cannot join two
 /// harmless pieces into active content (`<scr\u{1}ipt>` becomes `<script>`).
 pub fn strip_removable(value: &str) -> Cow<'_, str> {
-    let may_have = value.bytes().any(|byte| (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte >= 0x7F);
-    if may_have && value.chars().any(is_removable) {
+    if has_removable(value) {
         Cow::Owned(value.chars().filter(|&c| !is_removable(c)).collect())
     } else {
         Cow::Borrowed(value)
     }
+}
+
+/// Bytes that can start a character that [`is_removable`] matches. They are the ASCII control
+/// characters other than tab, line feed and carriage return, and the UTF-8 lead bytes `C2`
+/// (U+0080 to U+00BF), `CD` (U+034F), `E1` (U+180E), `E2` (U+2000 to U+2FFF) and `EF` (U+FEFF).
+const REMOVABLE_LEAD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r'))
+            || matches!(byte, 0x7F | 0xC2 | 0xCD | 0xE1 | 0xE2 | 0xEF);
+        b += 1;
+    }
+    table
+};
+
+/// Returns whether `value` contains a character that [`is_removable`] matches.
+///
+/// Only characters that start with a byte of [`REMOVABLE_LEAD_BYTES`] are decoded, so curly
+/// quotes and accented letters cost one table lookup per byte instead of a full decode.
+fn has_removable(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| {
+        REMOVABLE_LEAD_BYTES.get(usize::from(byte)).copied().unwrap_or(false)
+            && value.get(at..).and_then(|rest| rest.chars().next()).is_some_and(is_removable)
+    })
 }
 
 /// Returns `false` when [`fold`] would only lower-case ASCII letters.
@@ -978,6 +1004,20 @@ pub(crate) mod tests {
                 (0..len).map(|_| FRAGMENTS[next(FRAGMENTS.len())]).collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn removable_lead_bytes_miss_nothing() {
+        let scalars = (0..0x3000u32).chain(0xFE00..0x1_0000).chain([0x1_F600, 0xE_0001]);
+        for c in scalars.filter_map(char::from_u32) {
+            for value in [c.to_string(), format!("a’{c}b"), format!("é{c}")] {
+                let expected = value.chars().any(is_removable);
+                assert_eq!(has_removable(&value), expected, "{:?}", c);
+            }
+        }
+        for value in random_fragment_strings(5_000) {
+            assert_eq!(has_removable(&value), value.chars().any(is_removable), "{value:?}");
+        }
     }
 
     #[test]

@@ -576,6 +576,9 @@ fn formula_rule(cell: &str) -> Option<&'static str> {
         return Some("leading");
     }
     let bytes = cell.as_bytes();
+    if !formula::has_delimiter_before_operator(bytes) {
+        return None;
+    }
     let is_delimiter = |byte: u8| matches!(byte, b',' | b';' | b'\t' | b'|');
     for (index, pair) in bytes.windows(2).enumerate() {
         if is_delimiter(pair[0]) && matches!(pair[1], b'=' | b'+' | b'-' | b'@') {
