@@ -26,6 +26,7 @@ mod error;
 pub mod limits;
 mod report;
 pub mod request;
+pub mod seal;
 pub mod text;
 pub mod validate;
 
