@@ -183,7 +183,7 @@ impl ChunkCipher {
     }
 
     /// Verifies and decrypts the next chunk in place. aes-gcm checks the tag before it
-    /// decrypts, so `chunk` still holds ciphertext after an error.
+    /// decrypts, so `chunk` still contains ciphertext after an error.
     fn open(&mut self, chunk: &mut [u8], tag: &[u8]) -> Result<(), Error> {
         let nonce = self.next_nonce()?;
         let tag = Tag::try_from(tag).map_err(|_| Error::NotAuthentic)?;
@@ -255,7 +255,7 @@ impl Encryptor {
         result
     }
 
-    /// Seals the final chunk, which holds the pending plaintext and may be empty, and appends
+    /// Seals the final chunk, which contains the pending plaintext and may be empty, and appends
     /// it to `out`.
     ///
     /// # Errors
@@ -304,7 +304,7 @@ impl Encryptor {
     }
 }
 
-/// Where a decryptor is in the ciphertext.
+/// The position of a decryptor in the ciphertext.
 enum Phase {
     /// Reading the salt and commitment. The input key and context are kept until then.
     Header { key: Key, context: Vec<u8> },
@@ -346,7 +346,7 @@ impl Decryptor {
     ///
     /// [`Error::NotAuthentic`] if the commitment or a chunk fails to verify,
     /// [`Error::MessageTooLong`] at [`MAX_CHUNKS`] chunks, [`Error::AlreadyFinished`] after a
-    /// successful [`finish`](Decryptor::finish). After an error, `out` holds the plaintext of
+    /// successful [`finish`](Decryptor::finish). After an error, `out` contains the plaintext of
     /// the chunks verified before the failing one and nothing of it, and every later call
     /// returns the same error.
     pub fn push(&mut self, ciphertext: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
@@ -434,7 +434,7 @@ fn expand(key: &Key, salt: &[u8], context: &[u8]) -> Zeroizing<[u8; DERIVED_LEN]
 
 /// HKDF-Expand (RFC 5869, section 2.3) with the hash `D`, over `info` given in parts.
 ///
-/// The hkdf crate (0.13) rejects a PRK shorter than the hash output, as RFC 5869 asks of an
+/// The hkdf crate (0.13) rejects a PRK shorter than the hash output, as RFC 5869 requires of an
 /// Extract output. The C2SP scheme uses the 32-byte input key itself as the PRK of
 /// HKDF-SHA-512, and HMAC accepts a key of any length, so the expansion is written out here.
 ///

@@ -1,6 +1,6 @@
 //! Authenticated, key-committing encryption of datasets.
 //!
-//! This module holds the body layer: [`chunked`] implements C2SP chunked encryption v1
+//! This module contains the body layer: [`chunked`] implements C2SP chunked encryption v1
 //! (<https://c2sp.org/chunked-encryption>) instantiated with HKDF-SHA-512 and AES-256-GCM, the
 //! instantiation that filippo.io/cobblestone calls Cobblestone-256 and that the Wycheproof
 //! chunked-encryption vectors test. A file header and the JavaScript boundary will be built on
