@@ -126,7 +126,7 @@ pub enum Error {
     ///
     /// This one variant covers a wrong key or context, a modified salt, commitment, chunk or tag,
     /// reordered, dropped, duplicated or spliced chunks, truncation and trailing data, so that
-    /// the error tells an attacker nothing about which check failed.
+    /// the error reveals nothing to an attacker about which check failed.
     NotAuthentic,
     /// A key was not [`KEY_LEN`] bytes long.
     InvalidKeyLength {
