@@ -579,7 +579,7 @@ fn push_percent_decoded(out: &mut Builder, prev: &Folded, start: usize, decoded:
 
 /// Returns the length of the UTF-8 sequence that `lead` starts, or 0 for a byte that cannot
 /// start one.
-fn utf8_width(lead: u8) -> usize {
+pub(crate) fn utf8_width(lead: u8) -> usize {
     match lead {
         0x00..=0x7F => 1,
         0xC2..=0xDF => 2,

@@ -54,11 +54,11 @@ impl Sanitizer {
         out.reserve(chunk.len());
         let mut rest = chunk;
         if !self.pending.is_empty() {
-            let needed = sequence_length(self.pending[0]).saturating_sub(self.pending.len());
+            let needed = text::utf8_width(self.pending[0]).saturating_sub(self.pending.len());
             let taken = needed.min(rest.len());
             self.pending.extend_from_slice(&rest[..taken]);
             rest = &rest[taken..];
-            if self.pending.len() < sequence_length(self.pending[0]) {
+            if self.pending.len() < text::utf8_width(self.pending[0]) {
                 return;
             }
             let pending = std::mem::take(&mut self.pending);
@@ -92,7 +92,7 @@ impl Sanitizer {
                 index += 1;
                 continue;
             }
-            let length = sequence_length(byte).max(1);
+            let length = text::utf8_width(byte).max(1);
             let end = (index + length).min(bytes.len());
             let sequence = &bytes[index..end];
             let removed = std::str::from_utf8(sequence)
@@ -119,23 +119,12 @@ fn is_removed_ascii(byte: u8) -> bool {
     (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7F
 }
 
-/// Returns the length of the UTF-8 sequence that `lead` starts, or 0 for a byte that starts none.
-fn sequence_length(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => 0,
-    }
-}
-
 /// Returns how many bytes at the end of `bytes` start a UTF-8 sequence that is not complete.
 fn incomplete_tail(bytes: &[u8]) -> usize {
     for back in 1..=3.min(bytes.len()) {
         let byte = bytes[bytes.len() - back];
         if byte & 0xC0 != 0x80 {
-            let length = sequence_length(byte);
+            let length = text::utf8_width(byte);
             return if length > back { back } else { 0 };
         }
     }
