@@ -1,6 +1,10 @@
 //! Findings and reports shared by the readers, upload validation and request validation.
 
+use std::collections::HashMap;
+
 use serde::{Serialize, Serializer};
+
+use crate::limits;
 
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident => $text:literal, )*) => {
@@ -234,4 +238,43 @@ pub struct Report {
     pub warnings: Vec<Finding>,
     /// Counts gathered while validating.
     pub stats: Stats,
+}
+
+/// Findings split by severity and capped at [`limits::MAX_FINDINGS_PER_CODE`] per code.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Findings {
+    pub(crate) errors: Vec<Finding>,
+    pub(crate) warnings: Vec<Finding>,
+    /// Findings counted but not kept.
+    pub(crate) suppressed: u64,
+    kept: HashMap<Code, usize>,
+}
+
+impl Findings {
+    pub(crate) fn push(&mut self, finding: Finding) {
+        if self.admit(finding.code) {
+            self.store(finding);
+        }
+    }
+
+    /// Counts a finding of `code` and returns whether it is kept. A finding beyond the cap is
+    /// only counted, so the caller skips building it: an input can repeat the same problem
+    /// millions of times, and a location can carry a long pointer.
+    pub(crate) fn admit(&mut self, code: Code) -> bool {
+        let kept = self.kept.entry(code).or_insert(0);
+        if *kept >= limits::MAX_FINDINGS_PER_CODE {
+            self.suppressed += 1;
+            return false;
+        }
+        *kept += 1;
+        true
+    }
+
+    /// Stores a finding that [`admit`](Self::admit) accepted.
+    pub(crate) fn store(&mut self, finding: Finding) {
+        match finding.severity {
+            Severity::Error => self.errors.push(finding),
+            Severity::Warning => self.warnings.push(finding),
+        }
+    }
 }

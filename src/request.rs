@@ -24,7 +24,7 @@
 //! `roleRestrictions`, a role that is not named there is rejected, so a misspelt or unknown
 //! role cannot escape the restrictions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -34,7 +34,7 @@ use crate::dataset::json::JsonReader;
 use crate::dataset::{Reader, Sink, Value as DatasetValue};
 use crate::error::{Error, ErrorCode};
 use crate::limits;
-use crate::report::{Code, Finding, Location, Severity};
+use crate::report::{Code, Finding, Findings, Location};
 use crate::text;
 use crate::validate::content;
 
@@ -211,21 +211,15 @@ impl RuleTable {
             )
             .with_subject("request")
         })?;
-        let mut report = self.validate(&value, endpoint, role)?;
+        let rules = self.rules(endpoint)?;
         // serde_json keeps the last of two equal keys without a word, while another parser may
-        // keep the first; the dataset reader finds such keys, so both readings are checked.
-        let mut structure = StructureFindings::default();
+        // keep the first. The dataset reader reports such keys, so both readings agree.
+        let mut findings = Findings::default();
         let mut reader = JsonReader::new();
-        reader.feed(body.as_bytes(), &mut structure);
-        reader.finish(&mut structure);
-        for finding in structure.findings {
-            report.push(finding);
-        }
-        if !report.errors.is_empty() {
-            report.valid = false;
-            report.sanitized = None;
-        }
-        Ok(report)
+        reader.feed(body.as_bytes(), &mut findings);
+        reader.finish(&mut findings);
+        check_request(&value, rules, role, &mut findings);
+        Ok(RequestReport::new(findings, &value, rules))
     }
 
     /// Validates a parsed request body.
@@ -234,64 +228,71 @@ impl RuleTable {
     ///
     /// [`ErrorCode::UnknownEndpoint`] when the table has no rules for `endpoint`.
     pub fn validate(&self, request: &Value, endpoint: &str, role: &str) -> Result<RequestReport, Error> {
-        let rules = self.endpoints.get(endpoint).ok_or_else(|| {
+        let rules = self.rules(endpoint)?;
+        let mut findings = Findings::default();
+        check_request(request, rules, role, &mut findings);
+        Ok(RequestReport::new(findings, request, rules))
+    }
+
+    fn rules(&self, endpoint: &str) -> Result<&EndpointRules, Error> {
+        self.endpoints.get(endpoint).ok_or_else(|| {
             Error::new(
                 ErrorCode::UnknownEndpoint,
                 "endpoint has no validation rules, so it is rejected; add it to the rule table",
             )
             .with_subject(endpoint.to_owned())
-        })?;
-        let mut report = RequestReport::default();
-        if !role_allowed(rules, role) {
-            report.push(Finding::error(
-                Code::RoleNotAllowed,
-                Location::file(),
-                format!("role {} may not call this endpoint", shown(role)),
+        })
+    }
+}
+
+/// Checks a request body against the rules of its endpoint.
+fn check_request(request: &Value, rules: &EndpointRules, role: &str, report: &mut Findings) {
+    if !role_allowed(rules, role) {
+        report.push(Finding::error(
+            Code::RoleNotAllowed,
+            Location::file(),
+            format!("role {} may not call this endpoint", shown(role)),
+        ));
+    }
+    let Some(fields) = request.as_object() else {
+        report.push(Finding::error(Code::FieldType, Location::file(), "request body must be a JSON object"));
+        return;
+    };
+
+    for (name, rule) in &rules.fields {
+        match fields.get(name) {
+            Some(value) => check_field(name, value, rule, report),
+            None if rule.required => report.push(Finding::error(
+                Code::FieldMissing,
+                field_location(name),
+                format!("field {} is required", shown(name)),
+            )),
+            None => {}
+        }
+    }
+
+    for name in fields.keys() {
+        if rules.strict && !rules.fields.contains_key(name) && report.admit(Code::FieldUnknown) {
+            report.store(Finding::error(
+                Code::FieldUnknown,
+                field_location(name),
+                format!("field {} is not accepted by this endpoint; remove it", shown(name)),
             ));
         }
-        let Some(fields) = request.as_object() else {
-            report.push(Finding::error(Code::FieldType, Location::file(), "request body must be a JSON object"));
-            return Ok(report.finish(None));
-        };
+    }
 
-        for (name, rule) in &rules.fields {
-            match fields.get(name) {
-                Some(value) => check_field(name, value, rule, &mut report),
-                None if rule.required => report.push(Finding::error(
-                    Code::FieldMissing,
-                    field_location(name),
-                    format!("field {} is required", shown(name)),
-                )),
-                None => {}
-            }
+    if let Some(restricted) = rules.role_restrictions.get(role) {
+        for name in restricted.iter().filter(|name| fields.contains_key(name.as_str())) {
+            report.push(Finding::error(
+                Code::FieldForbidden,
+                field_location(name),
+                format!("field {} is not accessible for role {}", shown(name), shown(role)),
+            ));
         }
+    }
 
-        for name in fields.keys() {
-            if rules.strict && !rules.fields.contains_key(name) && report.admit(Code::FieldUnknown) {
-                report.store(Finding::error(
-                    Code::FieldUnknown,
-                    field_location(name),
-                    format!("field {} is not accepted by this endpoint; remove it", shown(name)),
-                ));
-            }
-        }
-
-        if let Some(restricted) = rules.role_restrictions.get(role) {
-            for name in restricted.iter().filter(|name| fields.contains_key(name.as_str())) {
-                report.push(Finding::error(
-                    Code::FieldForbidden,
-                    field_location(name),
-                    format!("field {} is not accessible for role {}", shown(name), shown(role)),
-                ));
-            }
-        }
-
-        for (name, value) in fields {
-            scan_strings(value, &mut format!("/{}", escape_pointer(name)), name, &mut report);
-        }
-
-        let sanitized = report.errors.is_empty().then(|| sanitize_object(fields, rules));
-        Ok(report.finish(sanitized))
+    for (name, value) in fields {
+        scan_strings(value, &mut format!("/{}", escape_pointer(name)), name, report);
     }
 }
 
@@ -310,54 +311,29 @@ pub struct RequestReport {
     pub sanitized: Option<Value>,
     /// Findings that were counted but not kept, beyond [`limits::MAX_FINDINGS_PER_CODE`] per code.
     pub suppressed: u64,
-    #[serde(skip)]
-    kept: HashMap<Code, usize>,
 }
 
 impl RequestReport {
-    fn push(&mut self, finding: Finding) {
-        if self.admit(finding.code) {
-            self.store(finding);
+    /// Builds the report, with the sanitized request when no finding is an error.
+    fn new(findings: Findings, request: &Value, rules: &EndpointRules) -> Self {
+        let valid = findings.errors.is_empty();
+        let sanitized = if valid { request.as_object().map(|fields| sanitize_object(fields, rules)) } else { None };
+        RequestReport {
+            valid,
+            errors: findings.errors,
+            warnings: findings.warnings,
+            sanitized,
+            suppressed: findings.suppressed,
         }
-    }
-
-    /// Counts a finding of `code` and returns whether it is kept, so that a caller skips
-    /// building the findings beyond the cap.
-    fn admit(&mut self, code: Code) -> bool {
-        let kept = self.kept.entry(code).or_insert(0);
-        if *kept >= limits::MAX_FINDINGS_PER_CODE {
-            self.suppressed += 1;
-            return false;
-        }
-        *kept += 1;
-        true
-    }
-
-    fn store(&mut self, finding: Finding) {
-        match finding.severity {
-            Severity::Error => self.errors.push(finding),
-            Severity::Warning => self.warnings.push(finding),
-        }
-    }
-
-    fn finish(mut self, sanitized: Option<Value>) -> Self {
-        self.valid = self.errors.is_empty();
-        self.sanitized = sanitized;
-        self
     }
 }
 
-/// Collects the findings of the JSON reader about a request body's structure.
-#[derive(Default)]
-struct StructureFindings {
-    findings: Vec<Finding>,
-}
-
-impl Sink for StructureFindings {
+/// The JSON reader reports a request body's duplicate keys and limits into the findings.
+impl Sink for Findings {
     fn value(&mut self, _value: &DatasetValue<'_>) {}
 
     fn finding(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        self.push(finding);
     }
 }
 
@@ -408,7 +384,7 @@ fn compile_pattern(endpoint: &str, field: &str, pattern: &str) -> Result<Regex, 
         .map_err(|error| invalid(format!("does not compile: {error}")))
 }
 
-fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut RequestReport) {
+fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut Findings) {
     if let Some(expected) = rule.field_type {
         if !expected.accepts(value) {
             report.push(Finding::error(
@@ -447,13 +423,13 @@ fn check_field(name: &str, value: &Value, rule: &FieldRule, report: &mut Request
 
 /// Reports active content in any string of the request, keys included. Strings are checked as
 /// sanitizing leaves them, so removing a control character cannot assemble a tag.
-fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut RequestReport) {
+fn scan_strings(value: &Value, pointer: &mut String, field: &str, report: &mut Findings) {
     let location = |pointer: &str| Location {
         column: Some(cut(field, MAX_SHOWN_BYTES).into_owned()),
         pointer: Some(cut(pointer, MAX_POINTER_SHOWN_BYTES).into_owned()),
         ..Location::default()
     };
-    let check = |text: &str, pointer: &str, report: &mut RequestReport| {
+    let check = |text: &str, pointer: &str, report: &mut Findings| {
         for found in content::scan(&text::strip_removable(text)) {
             if report.admit(Code::MaliciousContent) {
                 let message = format!("field {} {}", shown(field), found.reason);

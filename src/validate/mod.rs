@@ -22,13 +22,11 @@ pub mod formula;
 pub mod sanitize;
 pub mod secrets;
 
-use std::collections::HashMap;
-
 use crate::dataset::sniff::{self, Kind};
 use crate::dataset::{self, Field, Format, Reader, ReaderOptions, Sink, Value, ValueKind};
 use crate::error::{Error, ErrorCode};
 use crate::limits;
-use crate::report::{Code, Finding, Location, Report, Severity, Stats};
+use crate::report::{Code, Finding, Findings, Location, Report, Severity, Stats};
 use crate::text;
 
 const MIB: u64 = 1024 * 1024;
@@ -428,9 +426,7 @@ fn with_article(name: &str) -> String {
 #[derive(Default)]
 struct Checker {
     csv: bool,
-    errors: Vec<Finding>,
-    warnings: Vec<Finding>,
-    kept: HashMap<Code, usize>,
+    findings: Findings,
     stats: Stats,
     /// A finding after which the content is not read.
     has_fatal: bool,
@@ -466,27 +462,17 @@ impl Checker {
         }
     }
 
-    /// Counts a finding of `code` and returns whether it is kept. A finding beyond the cap is
-    /// only counted, and the caller skips building it: a file can repeat the same problem
-    /// millions of times.
+    /// Counts a finding and returns whether it is kept, as [`Findings::admit`] does, and marks
+    /// the findings after which the content is not read.
     fn admit(&mut self, code: Code) -> bool {
         if matches!(code, Code::FileTooLarge | Code::ExtensionNotAllowed | Code::ContentMismatch) {
             self.has_fatal = true;
         }
-        let kept = self.kept.entry(code).or_insert(0);
-        if *kept >= limits::MAX_FINDINGS_PER_CODE {
-            self.stats.suppressed += 1;
-            return false;
-        }
-        *kept += 1;
-        true
+        self.findings.admit(code)
     }
 
     fn store(&mut self, finding: Finding) {
-        match finding.severity {
-            Severity::Error => self.errors.push(finding),
-            Severity::Warning => self.warnings.push(finding),
-        }
+        self.findings.store(finding);
     }
 
     /// Runs the value checks and returns `true` when any of them matched.
@@ -538,14 +524,11 @@ impl Checker {
 
     fn report(&mut self, bytes: u64, format: Option<Format>) -> Report {
         let mut stats = std::mem::take(&mut self.stats);
+        let findings = std::mem::take(&mut self.findings);
         stats.bytes = bytes;
         stats.format = format.map(Format::extension);
-        Report {
-            valid: self.errors.is_empty(),
-            errors: std::mem::take(&mut self.errors),
-            warnings: std::mem::take(&mut self.warnings),
-            stats,
-        }
+        stats.suppressed = findings.suppressed;
+        Report { valid: findings.errors.is_empty(), errors: findings.errors, warnings: findings.warnings, stats }
     }
 }
 
