@@ -15,7 +15,7 @@ import { createReadStream, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/js/chromium.mjs";
 import { median, megabytesPerSecond } from "./measure.js";
 
 const DEFAULT_RUNS = 5;
@@ -25,21 +25,6 @@ const DEFAULT_INPUTS = [
   "../shared/data/therapy/counsel-chat/20200325_counsel_chat.csv",
   "target/bench/sessions-100mb.csv",
   "target/bench/sessions-100mb.jsonl",
-];
-const CHROMIUM = "/usr/bin/chromium";
-// Keeps Chromium off every network but loopback: no name resolution except for 127.0.0.1 and
-// localhost, no QUIC, no background or update traffic.
-const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
 ];
 const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const CONTENT_TYPES = {
@@ -189,7 +174,7 @@ async function main() {
     });
   const server = await startServer(inputs);
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const results = [];
   try {
     for (const [index, path] of inputs.entries()) {

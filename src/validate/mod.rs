@@ -596,7 +596,7 @@ impl Sink for Checker {
     }
 
     fn columns(&mut self, names: &[String]) {
-        let mut shown = Vec::with_capacity(names.len());
+        let mut labels = Vec::with_capacity(names.len());
         self.hidden_columns = vec![false; names.len()];
         for (index, name) in names.iter().enumerate() {
             let label = dataset::column_label(index, None);
@@ -604,9 +604,9 @@ impl Sink for Checker {
             let subject = if self.csv { Subject::ColumnName } else { Subject::Value };
             let hidden = self.check_text(name, location, subject);
             self.hidden_columns[index] = hidden;
-            shown.push(if hidden { label } else { name.clone() });
+            labels.push(if hidden { label } else { name.clone() });
         }
-        self.stats.columns = shown;
+        self.stats.columns = labels;
     }
 
     fn finding(&mut self, finding: Finding) {

@@ -11,29 +11,12 @@ import { realpath, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 import { fixtureNames, repoRoot } from "./fixtures.mjs";
 import { printResults } from "./results.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
 
-// Flags that keep Chromium off the network: no background services, and every host name
-// except the loopback ones resolves to nothing.
-const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-default-apps",
-  "--disable-extensions",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-];
 
 /** The only folders served, relative to the repository root. */
 const SERVED = ["pkg/", "tests/js/", "tests/fixtures/"];
@@ -105,7 +88,7 @@ function startServer() {
 async function main() {
   const server = await startServer();
   const { port } = server.address();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const problems = [];
   let results = [];
   try {
