@@ -7,7 +7,7 @@
 //! validator's time into reading the structure and checking the values.
 //!
 //! All read the file from disk through 1 MiB buffers, so they pay the same I/O cost and neither
-//! holds the whole file in memory. Runs of the validator and the anchor alternate, after one
+//! keeps the whole file in memory. Runs of the validator and the anchor alternate, after one
 //! untimed warm-up run of each, so a burst of load on the machine hits both alike.
 //!
 //! Run with (a plain `cargo bench` uses the size-optimized release profile):
@@ -42,7 +42,7 @@ const DEFAULT_INPUTS: &[&str] = &[
     "target/bench/sessions-100mb.jsonl",
 ];
 
-/// What one pass over a file counted, so a run that silently read nothing is visible.
+/// Counts from one pass over a file, so a run that silently read nothing is visible.
 struct Pass {
     records: u64,
     values: u64,

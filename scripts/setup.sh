@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already there, so it is cheap
-# to run again. Used by both README commands and by CI.
+# to run again. Used by the README's test command and by CI.
 #
-# Installs: Debian's chromium and chromium-driver (browser tests, through sudo when not root),
-# the wasm32 Rust target (rustup, from the Rust distribution server), wasm-pack and
-# wasm-bindgen-cli at pinned versions and cargo-fuzz (crates.io), and the npm tools pinned in
-# package-lock.json: wasm-opt from npm's binaryen, Miniflare and playwright-core. Fuzzing also
-# needs a nightly toolchain, which this script does not install.
+# It installs:
+# - Debian's chromium and chromium-driver for the browser tests, through sudo when not root;
+# - the wasm32 Rust target, through rustup from the Rust distribution server;
+# - wasm-pack, wasm-bindgen-cli and cargo-fuzz at pinned versions, from crates.io;
+# - the npm tools pinned in package-lock.json: wasm-opt from npm's binaryen, Miniflare and
+#   playwright-core.
+# Fuzzing also needs a nightly toolchain, which this script does not install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -345,7 +345,7 @@ fn role_allowed(rules: &EndpointRules, role: &str) -> bool {
     }
 }
 
-/// Longest name or role shown in a message or location, in bytes.
+/// Maximum length of a name or role shown in a message or location, in bytes.
 const MAX_SHOWN_BYTES: usize = 64;
 
 /// Longest JSON Pointer kept in a location, in bytes.

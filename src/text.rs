@@ -710,7 +710,7 @@ fn lowercase(mut prev: Folded) -> Folded {
 
 #[cfg(test)]
 pub(crate) mod test_corpus {
-    //! The counsel-chat corpus of real therapist answers, used to check that detectors stay
+    //! The counsel-chat corpus of real therapist replies, used to check that detectors stay
     //! quiet on ordinary therapy prose.
 
     /// Path of the corpus, which lives outside the repository.

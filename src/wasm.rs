@@ -160,7 +160,8 @@ pub fn validate_upload(
             Some(out) => JsValue::from(js_sys::Uint8Array::from(out.as_slice())),
             None => JsValue::NULL,
         };
-        // Setting a property on a fresh plain object cannot fail.
+        // The serializer has just created this plain object, so no setter or proxy can make
+        // setting a property fail.
         let _ = js_sys::Reflect::set(&value, &JsValue::from_str("sanitizedData"), &data);
     }
     Ok(value)
@@ -253,7 +254,7 @@ impl JsSanitizer {
         js_sys::Uint8Array::from(out.as_slice())
     }
 
-    /// The number of characters removed so far.
+    /// Returns the number of characters removed so far.
     #[wasm_bindgen(getter)]
     pub fn removed(&self) -> f64 {
         self.inner.removed() as f64

@@ -30,7 +30,8 @@ fn committed_fixtures_are_valid() {
     }
 }
 
-/// The shared data folder sits next to the repository on development machines and in CI.
+/// Returns the shared data folder, which lies next to the repository on development machines
+/// and in CI, or `None` where it is absent.
 fn shared_data() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if dir.is_dir() {

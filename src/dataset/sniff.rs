@@ -3,7 +3,7 @@
 //! Upload validation can compare the result with the extension, so that a spreadsheet, archive
 //! or executable renamed to `.csv`, or a CSV renamed to `.parquet`, is rejected before a reader
 //! runs.
-//! Binary formats are recognised by the signature at offset 0. Text is told apart from other
+//! Binary formats are recognised by the signature at offset 0. Text is distinguished from other
 //! binary data by being valid UTF-8 without NUL bytes.
 
 /// Bytes of the start of a file that [`sniff`] needs. A longer prefix only makes the text check

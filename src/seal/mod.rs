@@ -29,7 +29,7 @@
 //!
 //! STREAM marks the final chunk with a flag in the nonce or the associated data. A decryptor then
 //! cannot tell whether a full chunk is the last one without trial decryption or reading ahead,
-//! an encryptor has to hold back a full chunk until it knows more input follows, and an empty
+//! an encryptor has to hold back a full chunk until more input is known to follow, and an empty
 //! message needs a special case. Here a short chunk is itself the end-of-message marker: the
 //! decryptor opens every full chunk as soon as it arrives, and a stream that ends on a full chunk
 //! is truncated by definition. The commitment makes a ciphertext decrypt under one key only, so

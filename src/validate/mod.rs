@@ -359,7 +359,7 @@ fn check_metadata(options: &UploadOptions, checker: &mut Checker) -> Option<Form
     if let (Some(format), Some(declared)) = (format, options.content_type.as_deref()) {
         let essence = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         // Browsers report an empty type for extensions they do not know, such as .jsonl and
-        // .parquet; an empty type carries no information, so it gets no warning.
+        // .parquet. An empty type carries no information, so it gets no warning.
         if !essence.is_empty() && !format.content_types().contains(&essence.as_str()) {
             checker.push(Finding::warning(
                 Code::ContentTypeMismatch,
@@ -378,7 +378,7 @@ fn check_metadata(options: &UploadOptions, checker: &mut Checker) -> Option<Form
 
 /// Compares the leading bytes with the format that the extension names.
 ///
-/// Text formats are told apart only where it is certain: Parquet by its magic bytes, and JSON
+/// Text formats are distinguished only where it is certain: Parquet by its magic bytes, and JSON
 /// from CSV by a leading `{` or `[`, which no CSV header starts with in practice. A JSON file
 /// named `.jsonl` or the other way round is left to the reader, which reports its syntax.
 fn check_magic(format: Format, kind: Kind) -> Option<Finding> {
@@ -435,7 +435,7 @@ struct Checker {
     hidden_columns: Vec<bool>,
 }
 
-/// What a checked text is, for messages.
+/// The kind of text being checked, named in messages.
 #[derive(Clone, Copy)]
 enum Subject {
     Value,
@@ -550,10 +550,12 @@ fn locate(value: &Value<'_>, hide_column: bool) -> Location {
     location
 }
 
-/// Returns the formula rule that a CSV cell breaks, if any: `leading` for a cell that starts
-/// like a formula, `after_delimiter` for one that has `,` `;` tab or `|` directly followed by a
-/// formula with a call, a cell reference (`!`) or a DDE pipe. Spreadsheets split CSV on the list separator of their locale, so a cell that is
-/// quoted for one delimiter can still be split on another.
+/// Returns the formula rule that a CSV cell breaks, if any.
+///
+/// `leading` is a cell that starts like a formula. `after_delimiter` is a cell with `,` `;` tab
+/// or `|` directly followed by a formula that has a call, a cell reference (`!`) or a DDE pipe.
+/// Spreadsheets split CSV on the list separator of their locale, so a cell that is quoted for
+/// one delimiter can still be split on another.
 fn formula_rule(cell: &str) -> Option<&'static str> {
     if formula::is_formula(cell) {
         return Some("leading");

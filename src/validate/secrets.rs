@@ -316,7 +316,7 @@ fn compiled() -> &'static Compiled {
     COMPILED.get_or_init(|| Compiled { regexes: RULES.iter().map(build).collect() })
 }
 
-/// What [`scan`] learns about a value before any regex runs.
+/// Facts about a value that [`scan`] gathers before any regex runs.
 struct Profile {
     /// Length of the longest run of [`TOKEN_BYTES`].
     longest_run: usize,

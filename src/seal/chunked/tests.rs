@@ -17,7 +17,7 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    /// A push size from 0 to `max`, biased toward small sizes and chunk-sized ones.
+    /// Returns a push size from 0 to `max`, biased toward small sizes and chunk-sized ones.
     fn piece(&mut self, max: usize) -> usize {
         let size = match self.next() % 4 {
             0 => self.next() % 17,

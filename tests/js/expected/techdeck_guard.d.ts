@@ -202,7 +202,7 @@ export class Sanitizer {
      */
     update(chunk: Uint8Array): Uint8Array;
     /**
-     * The number of characters removed so far.
+     * Returns the number of characters removed so far.
      */
     readonly removed: number;
 }
