@@ -7,7 +7,9 @@
 //!   its location, so a large file is never held in memory twice;
 //! - [`validate`] checks an upload (size, name, type, structure, active content, formula
 //!   injection, embedded secrets) and returns a [`Report`];
-//! - [`request`] checks an API request against a rule table that a deployment supplies as JSON.
+//! - [`request`] checks an API request against a rule table that a deployment supplies as JSON;
+//! - [`phi`] finds the HIPAA Safe Harbor identifiers in text;
+//! - [`seal`] encrypts datasets in authenticated chunks.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
 //! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
@@ -24,6 +26,7 @@
 pub mod dataset;
 mod error;
 pub mod limits;
+pub mod phi;
 mod report;
 pub mod request;
 pub mod seal;

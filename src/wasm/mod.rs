@@ -37,7 +37,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = include_str!("../js/types.d.ts");
+const TYPES: &str = include_str!("../../js/types.d.ts");
 
 const UPLOAD_OPTION_NAMES: [&str; 6] = ["fileName", "contentType", "size", "maxFileSizeMb", "csvDelimiter", "sanitize"];
 
