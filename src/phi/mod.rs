@@ -122,14 +122,14 @@ pub struct Span {
     pub start: usize,
     /// UTF-8 byte offset just past the last byte.
     pub end: usize,
-    /// How sure the recognizer is, from 0 to 1.
+    /// The recognizer's confidence, from 0 to 1.
     pub confidence: f32,
     /// The name of the recognizer, such as `"email"` or `"ssn"`.
     pub recognizer: &'static str,
 }
 
-/// What the scanner knows about where a text comes from; context words in a column name or a
-/// speaker label raise or lower confidence.
+/// The origin of a text. Context words in a column name or a speaker label raise or lower
+/// confidence.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Context<'a> {
     /// The CSV column name or the last JSON object key of the value, if any.
@@ -190,7 +190,7 @@ impl Scanner {
         self.scan_in(text, &Context::default())
     }
 
-    /// Returns the spans in `text`, using what `context` says about where it comes from.
+    /// Returns the spans in `text`, weighing the column or speaker in `context`.
     pub fn scan_in(&self, text: &str, _context: &Context<'_>) -> Vec<Span> {
         let mut spans = Vec::new();
         for (kind, pattern, recognizer) in [(PhiType::Email, &self.email, "email"), (PhiType::Ssn, &self.ssn, "ssn")] {
