@@ -62,3 +62,9 @@ pub const MAX_RULE_PATTERN_BYTES: usize = 1024;
 
 /// Maximum compiled size of one rule pattern, passed to the regex engine.
 pub const MAX_RULE_PATTERN_COMPILED_BYTES: usize = 256 * 1024;
+
+/// Maximum length of a dataset id, key id or conversation id in `seal`, in bytes of UTF-8.
+///
+/// The ids are bound into key wrapping, file headers and key derivation, and a file header
+/// stores each one after a one-byte length.
+pub const MAX_SEAL_ID_BYTES: usize = 255;

@@ -49,6 +49,8 @@
 //! specification's analysis.
 
 pub mod chunked;
+mod kdf;
+mod wrap;
 
 use std::fmt;
 
@@ -57,6 +59,12 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 pub use chunked::{
     CHUNK_SIZE, COMMITMENT_LEN, HEADER_LEN, MAX_CHUNKS, MAX_MESSAGE_BYTES, SALT_LEN, TAG_LEN,
 };
+pub use wrap::{
+    derive_conversation_key, unwrap_key, wrap_key, wrapped_kek_version, Kek, WrapContext,
+    WRAPPED_KEY_LEN,
+};
+
+use crate::limits::MAX_SEAL_ID_BYTES;
 
 /// Length of a [`Key`] in bytes: an AES-256 key.
 pub const KEY_LEN: usize = 32;
@@ -139,6 +147,24 @@ pub enum Error {
     MessageTooLong,
     /// The operating system's random number generator failed.
     RandomUnavailable,
+    /// A wrapped key is not in a known wrapped form: wrong length or format byte.
+    InvalidWrappedKey,
+    /// Two KEK versions that must be equal differ: the version a wrapped key records or a
+    /// context names, and the version of the KEK passed in.
+    KekVersionMismatch {
+        /// The version that the wrapped key or the context requires.
+        expected: u32,
+        /// The version of the KEK that was passed.
+        found: u32,
+    },
+    /// A dataset, key or conversation id is empty or longer than
+    /// [`MAX_SEAL_ID_BYTES`](crate::limits::MAX_SEAL_ID_BYTES).
+    InvalidId {
+        /// The name of the id: `dataset_id`, `key_id` or `conversation_id`.
+        field: &'static str,
+        /// Its length in bytes.
+        length: usize,
+    },
 }
 
 impl Error {
@@ -150,6 +176,9 @@ impl Error {
             Error::AlreadyFinished => "ALREADY_FINISHED",
             Error::MessageTooLong => "MESSAGE_TOO_LONG",
             Error::RandomUnavailable => "RANDOM_UNAVAILABLE",
+            Error::InvalidWrappedKey => "INVALID_WRAPPED_KEY",
+            Error::KekVersionMismatch { .. } => "KEK_VERSION_MISMATCH",
+            Error::InvalidId { .. } => "INVALID_ID",
         }
     }
 }
@@ -174,6 +203,19 @@ impl fmt::Display for Error {
             ),
             Error::RandomUnavailable => {
                 f.write_str("the operating system's random number generator failed: retry later")
+            }
+            Error::InvalidWrappedKey => write!(
+                f,
+                "invalid wrapped key: expected {WRAPPED_KEY_LEN} bytes starting with format 1; \
+                 pass the bytes that wrap_key returned"
+            ),
+            Error::KekVersionMismatch { expected, found } => write!(
+                f,
+                "KEK version mismatch: the key needs KEK version {expected}, but version {found} \
+                 was passed; fetch that KEK version"
+            ),
+            Error::InvalidId { field, length } => {
+                write!(f, "invalid {field}: expected 1 to {MAX_SEAL_ID_BYTES} bytes, got {length}")
             }
         }
     }
@@ -217,6 +259,9 @@ mod tests {
             (Error::AlreadyFinished, "ALREADY_FINISHED"),
             (Error::MessageTooLong, "MESSAGE_TOO_LONG"),
             (Error::RandomUnavailable, "RANDOM_UNAVAILABLE"),
+            (Error::InvalidWrappedKey, "INVALID_WRAPPED_KEY"),
+            (Error::KekVersionMismatch { expected: 1, found: 2 }, "KEK_VERSION_MISMATCH"),
+            (Error::InvalidId { field: "key_id", length: 0 }, "INVALID_ID"),
         ];
         for (error, code) in cases {
             assert_eq!(error.code(), code);
