@@ -111,14 +111,14 @@ fn sealed_len(plaintext_len: usize) -> usize {
 
 /// Whether a stream can take more input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
+pub(super) enum State {
     Open,
     Finished,
     Failed(Error),
 }
 
 impl State {
-    fn check_open(self) -> Result<(), Error> {
+    pub(super) fn check_open(self) -> Result<(), Error> {
         match self {
             State::Open => Ok(()),
             State::Finished => Err(Error::AlreadyFinished),
