@@ -77,3 +77,10 @@ pub const MAX_SEAL_HEADER_BYTES: usize = 1024;
 /// Maximum size of the plaintext in one JSON package or one encrypted conversation, in bytes:
 /// 1 MiB, the limit the pipeline's `encrypt_conversation_content` sets.
 pub const MAX_SEAL_PACKAGE_BYTES: usize = 1024 * 1024;
+
+/// Maximum size of a JSON package given to `decrypt_dataset`, in bytes: room for the base64 of
+/// a [`MAX_SEAL_PACKAGE_BYTES`] plaintext padded to 2 MiB, and the other fields.
+pub const MAX_SEAL_PACKAGE_JSON_BYTES: usize = 4 * 1024 * 1024;
+
+/// Maximum length of a package's `timestamp` and `compliance_level` fields, in bytes.
+pub const MAX_SEAL_PACKAGE_FIELD_BYTES: usize = 64;

@@ -55,6 +55,7 @@
 pub mod chunked;
 pub mod file;
 mod kdf;
+pub mod package;
 mod wrap;
 
 use std::fmt;
@@ -63,6 +64,10 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 pub use chunked::{
     CHUNK_SIZE, COMMITMENT_LEN, HEADER_LEN, MAX_CHUNKS, MAX_MESSAGE_BYTES, SALT_LEN, TAG_LEN,
+};
+pub use package::{
+    decrypt_conversation_content, decrypt_dataset, encrypt_conversation_content, encrypt_dataset,
+    Package,
 };
 pub use wrap::{
     derive_conversation_key, unwrap_key, wrap_key, wrapped_kek_version, Kek, WrapContext,
@@ -188,6 +193,20 @@ pub enum Error {
     InvalidChunkSize,
     /// The file refers to a data key that the key server holds, so a KEK cannot open it.
     KeyReference,
+    /// A JSON package lacks required fields.
+    MissingFields(package::FieldSet),
+    /// A JSON package, or one of its fields, has the wrong type, base64, length or size.
+    InvalidPackage {
+        /// The field's name, or `package` for the whole document.
+        field: &'static str,
+    },
+    /// A package plaintext or package JSON is larger than its limit.
+    PackageTooLarge {
+        /// Its length in bytes.
+        length: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
 }
 
 impl Error {
@@ -208,6 +227,9 @@ impl Error {
             Error::UnknownLevel => "UNKNOWN_LEVEL",
             Error::InvalidChunkSize => "INVALID_CHUNK_SIZE",
             Error::KeyReference => "KEY_REFERENCE",
+            Error::MissingFields(_) => "MISSING_FIELDS",
+            Error::InvalidPackage { .. } => "INVALID_PACKAGE",
+            Error::PackageTooLarge { .. } => "PACKAGE_TOO_LARGE",
         }
     }
 }
@@ -273,6 +295,18 @@ impl fmt::Display for Error {
                 "the file's data key is held by the key server, not wrapped in the file: \
                  pass the data key instead of a KEK",
             ),
+            Error::MissingFields(fields) => {
+                let names: Vec<&str> = fields.names().collect();
+                write!(f, "missing required fields: {}", names.join(", "))
+            }
+            Error::InvalidPackage { field } => {
+                write!(f, "invalid package: {field} has the wrong type, base64, length or size")
+            }
+            Error::PackageTooLarge { length, max } => write!(
+                f,
+                "package too large: {length} bytes, the limit is {max}; encrypt larger data \
+                 as a file"
+            ),
         }
     }
 }
@@ -324,6 +358,9 @@ mod tests {
             (Error::UnknownLevel, "UNKNOWN_LEVEL"),
             (Error::InvalidChunkSize, "INVALID_CHUNK_SIZE"),
             (Error::KeyReference, "KEY_REFERENCE"),
+            (Error::MissingFields(package::FieldSet::default()), "MISSING_FIELDS"),
+            (Error::InvalidPackage { field: "iv" }, "INVALID_PACKAGE"),
+            (Error::PackageTooLarge { length: 2, max: 1 }, "PACKAGE_TOO_LARGE"),
         ];
         for (error, code) in cases {
             assert_eq!(error.code(), code);

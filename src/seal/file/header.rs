@@ -29,23 +29,24 @@ const MIN_HEADER_LEN: usize = FIXED_LEN + SALT_LEN + 1 + 2 + 2 + 1 + COMMITMENT_
 const SOURCE_WRAPPED: u8 = 1;
 const SOURCE_REFERENCE: u8 = 2;
 
-/// An encryption level. Each level keeps everything of the level below it.
+/// An encryption level. The levels differ in how much of the plaintext length the
+/// ciphertext shows, so that record and file sizes can be hidden.
 ///
-/// | level | final chunk | what the ciphertext length shows |
+/// | level | file: final chunk | JSON package plaintext |
 /// |---|---|---|
-/// | `standard` | exact length | the exact plaintext length |
-/// | `enhanced` | padded to a multiple of [`PAD_BLOCK`](super::PAD_BLOCK) | the length rounded up to 4 KiB |
-/// | `maximum` | padded to a full chunk | only the number of chunks |
+/// | `standard` | exact length | exact length |
+/// | `enhanced` | padded to a multiple of [`PAD_BLOCK`](super::PAD_BLOCK) (4 KiB) | padded to a multiple of 256 bytes |
+/// | `maximum` | padded to a full chunk | padded to a power of two, at least 256 bytes |
 ///
-/// In JSON packages the enhanced and maximum levels also encrypt conversation content under
-/// per-conversation keys; see [`package`](crate::seal::package).
+/// Conversation content is encrypted under per-conversation keys at every level; see
+/// [`encrypt_conversation_content`](crate::seal::encrypt_conversation_content).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Level {
-    /// One key per dataset, exact lengths.
+    /// Exact lengths.
     Standard,
-    /// Lengths rounded up to 4 KiB, per-conversation keys.
+    /// Lengths rounded up to 4 KiB in files and 256 bytes in packages.
     Enhanced,
-    /// Lengths rounded up to a full chunk, per-conversation keys.
+    /// Lengths rounded up to a full chunk in files and a power of two in packages.
     Maximum,
 }
 
