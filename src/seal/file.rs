@@ -280,6 +280,7 @@ pub fn unpad_final(
 /// chunk. At most one chunk of plaintext is buffered.
 pub struct Encryptor {
     header: Header,
+    keys: FileKeys,
     cipher: BodyCipher,
     header_written: bool,
     /// Plaintext not yet sealed: at most one chunk.
@@ -334,6 +335,7 @@ impl Encryptor {
         let (header, keys) = Header::seal(data_key, key_source, options, salt)?;
         Ok(Encryptor {
             cipher: BodyCipher::new(&keys),
+            keys,
             pending: Zeroizing::new(Vec::with_capacity(header.chunk_size())),
             header,
             header_written: false,
@@ -344,6 +346,12 @@ impl Encryptor {
     /// Returns the header that the encryptor writes first.
     pub fn header(&self) -> &Header {
         &self.header
+    }
+
+    /// Returns the derived keys of this file, for a chunk cipher outside Rust such as
+    /// WebCrypto that must produce the same bytes.
+    pub fn file_keys(&self) -> &FileKeys {
+        &self.keys
     }
 
     /// Encrypts `plaintext` and appends the header (on the first call) and every chunk that
@@ -430,6 +438,7 @@ impl Encryptor {
 }
 
 /// The key that opens a file.
+#[derive(Clone)]
 pub enum Unlock {
     /// The data key itself, for a file whose key is a reference or was unwrapped already.
     DataKey(Key),

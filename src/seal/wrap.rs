@@ -47,6 +47,7 @@ const CONVERSATION_LABEL: &[u8] = b"techdeck-guard/conversation-key/v1";
 /// publishes it.
 ///
 /// It has no `Debug` or `Serialize`, and its key bytes are zeroed on drop.
+#[derive(Clone)]
 pub struct Kek {
     version: u32,
     key: Key,
