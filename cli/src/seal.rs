@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 use techdeck_guard::seal::file::{
     Decryptor, EncryptOptions, Encryptor, Header, KeySource, Level, DEFAULT_CHUNK_SIZE,
 };
-use techdeck_guard::seal::{Kek, Key, KEY_LEN};
+use techdeck_guard::seal::{self, Kek, Key, KEY_LEN};
 
 /// Size of each read from the input file.
 const READ_CHUNK_BYTES: usize = 1 << 20;
@@ -141,29 +141,7 @@ pub fn encrypt(args: &EncryptArgs) -> Result<(), String> {
     let options = EncryptOptions { dataset_id: &dataset_id, key_id: &key_id, level, chunk_size: args.chunk_size };
     let mut encryptor = Encryptor::with_kek(&kek, &options).map_err(|error| error.to_string())?;
 
-    let mut input = File::open(&args.file).map_err(|error| format!("cannot open {}: {error}", args.file.display()))?;
-    let partial = partial_path(&args.out);
-    let result = (|| {
-        let mut out = create_new(&partial, false)?;
-        let mut sealed = Vec::with_capacity(READ_CHUNK_BYTES + DEFAULT_CHUNK_SIZE);
-        let mut buffer = vec![0u8; READ_CHUNK_BYTES];
-        loop {
-            let read = read_some(&mut input, &mut buffer, &args.file)?;
-            if read == 0 {
-                break;
-            }
-            encryptor.push(&buffer[..read], &mut sealed).map_err(|error| error.to_string())?;
-            write_all(&mut out, &sealed, &args.out)?;
-            sealed.clear();
-        }
-        encryptor.finish(&mut sealed).map_err(|error| error.to_string())?;
-        write_all(&mut out, &sealed, &args.out)?;
-        finish_output(out, &partial, &args.out)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&partial);
-    }
-    result?;
+    transform_file(&args.file, &args.out, false, &mut encryptor)?;
     eprintln!("encrypted {} to {} (dataset id {dataset_id}, key id {key_id}, level {level})", args.file.display(), args.out.display());
     Ok(())
 }
@@ -174,32 +152,72 @@ pub fn decrypt(args: &DecryptArgs) -> Result<(), String> {
     reject_existing(&args.out)?;
     let kek = load_kek(&args.key)?;
     let mut decryptor = Decryptor::with_kek(kek);
-    let mut input = File::open(&args.file).map_err(|error| format!("cannot open {}: {error}", args.file.display()))?;
-    let partial = partial_path(&args.out);
+    transform_file(&args.file, &args.out, true, &mut decryptor)?;
+    eprintln!("decrypted {} to {}", args.file.display(), args.out.display());
+    Ok(())
+}
+
+/// The streaming encryptor or decryptor that [`transform_file`] drives.
+trait Transform {
+    /// The verb for messages: "encrypt" or "decrypt".
+    const VERB: &'static str;
+    fn push(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), seal::Error>;
+    fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), seal::Error>;
+}
+
+impl Transform for Encryptor {
+    const VERB: &'static str = "encrypt";
+    fn push(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), seal::Error> {
+        Encryptor::push(self, input, out)
+    }
+    fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), seal::Error> {
+        Encryptor::finish(self, out)
+    }
+}
+
+impl Transform for Decryptor {
+    const VERB: &'static str = "decrypt";
+    fn push(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), seal::Error> {
+        Decryptor::push(self, input, out)
+    }
+    fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), seal::Error> {
+        Decryptor::finish(self, out)
+    }
+}
+
+/// Streams `input_path` through `engine` into a `.partial` file beside `out_path`,
+/// which is renamed to `out_path` only after `finish` succeeds and deleted on any error. With
+/// `private`, the output is readable by its owner only.
+fn transform_file<T: Transform>(
+    input_path: &Path,
+    out_path: &Path,
+    private: bool,
+    engine: &mut T,
+) -> Result<(), String> {
+    let mut input = File::open(input_path).map_err(|error| format!("cannot open {}: {error}", input_path.display()))?;
+    let failed = |error: seal::Error| format!("cannot {} {}: {error}", T::VERB, input_path.display());
+    let partial = partial_path(out_path);
+    let mut out = create_new(&partial, private)?;
     let result = (|| {
-        let mut out = create_new(&partial, true)?;
-        let mut plaintext = Vec::with_capacity(READ_CHUNK_BYTES + DEFAULT_CHUNK_SIZE);
+        let mut produced = Vec::with_capacity(READ_CHUNK_BYTES + DEFAULT_CHUNK_SIZE);
         let mut buffer = vec![0u8; READ_CHUNK_BYTES];
-        let failed = |error: techdeck_guard::seal::Error| format!("cannot decrypt {}: {error}", args.file.display());
         loop {
-            let read = read_some(&mut input, &mut buffer, &args.file)?;
+            let read = read_some(&mut input, &mut buffer, input_path)?;
             if read == 0 {
                 break;
             }
-            decryptor.push(&buffer[..read], &mut plaintext).map_err(failed)?;
-            write_all(&mut out, &plaintext, &args.out)?;
-            plaintext.clear();
+            engine.push(&buffer[..read], &mut produced).map_err(failed)?;
+            write_all(&mut out, &produced, out_path)?;
+            produced.clear();
         }
-        decryptor.finish(&mut plaintext).map_err(failed)?;
-        write_all(&mut out, &plaintext, &args.out)?;
-        finish_output(out, &partial, &args.out)
+        engine.finish(&mut produced).map_err(failed)?;
+        write_all(&mut out, &produced, out_path)?;
+        finish_output(out, &partial, out_path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&partial);
     }
-    result?;
-    eprintln!("decrypted {} to {}", args.file.display(), args.out.display());
-    Ok(())
+    result
 }
 
 /// Prints the header of an encrypted file. The header contains no secret, and the wrapped key
