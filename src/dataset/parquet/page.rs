@@ -41,7 +41,7 @@ pub(super) struct PageError {
 }
 
 impl PageError {
-    fn invalid(rule: &'static str, offset: u64, message: impl Into<String>) -> Self {
+    pub(super) fn invalid(rule: &'static str, offset: u64, message: impl Into<String>) -> Self {
         PageError { rule, offset, message: message.into(), unsupported: false }
     }
 

@@ -100,6 +100,9 @@ pub fn rewrite(
             let bytes = chunk_bytes(input, metadata, column, chunk, file.footer_offset())?;
             let written = if leaf.value_type == ValueType::Other {
                 copy_chunk(&mut output, chunk, bytes)
+            } else if chunk.physical_type != leaf.physical_type {
+                let message = "column chunk's physical type differs from the schema's; the file may be corrupt";
+                return Err(page_finding(metadata, column, PageError::invalid("column_chunk", chunk.start(), message)));
             } else {
                 let name = &metadata.columns[column];
                 let mut writer = ChunkWriter::new(leaf, codec, column, name);
