@@ -62,7 +62,8 @@ impl Sink for Rows {
     }
 }
 
-/// A Parquet file whose footer has been read. See `ParquetFile` in the TypeScript types.
+/// A Parquet file whose footer has been read. Its row groups are read one at a time from byte
+/// ranges, such as slices of a browser `File`, so memory stays bounded by one row group.
 #[wasm_bindgen(js_name = ParquetFile)]
 pub struct JsParquetFile {
     inner: parquet::ParquetFile,
@@ -71,7 +72,8 @@ pub struct JsParquetFile {
 
 #[wasm_bindgen(js_class = ParquetFile)]
 impl JsParquetFile {
-    /// Returns how many bytes from the end of the file the constructor needs.
+    /// Returns how many bytes from the end of the file the constructor needs, from the file's
+    /// last 8 bytes and its size.
     #[wasm_bindgen(js_name = tailLength)]
     pub fn tail_length(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array")] trailer: JsValue,
