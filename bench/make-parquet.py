@@ -1,8 +1,8 @@
 """Write the Parquet benchmark inputs to target/bench/ from the counsel-chat CSV.
 
-The table is the CSV repeated 20 times (about 65 MB of CSV), written as a CSV copy (the
-anchor's input) and as three Parquet files: PLAIN pages v1 without compression, pyarrow's
-defaults (dictionary where it pays, Snappy, pages v2 off), and ZSTD with pages v2.
+The table is the CSV repeated 20 times, about 65 MB of CSV. It is written as a CSV copy, the
+anchor's input, and as three Parquet files: PLAIN pages v1 without compression, pyarrow's
+defaults (dictionary encoding, Snappy, pages v1), and ZSTD with pages v2.
 
 Usage: python3 bench/make-parquet.py   (needs pyarrow; run from the repository root)
 """

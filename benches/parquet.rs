@@ -117,17 +117,20 @@ fn main() {
 
     let text_bytes = warm[0].text_bytes as f64;
     let anchor = median(&mut times[0].clone()).as_secs_f64();
-    println!("{:<36} {:>10} {:>12} {:>14} {:>9}", "candidate", "median ms", "values", "text MB/s", "vs anchor");
+    println!(
+        "{:<36} {:>10} {:>12} {:>9} {:>14} {:>9}",
+        "candidate", "median ms", "values", "findings", "text MB/s", "vs anchor"
+    );
     for (index, (name, _)) in candidates.iter().enumerate() {
         let seconds = median(&mut times[index]).as_secs_f64();
         let count = &warm[index];
         println!(
-            "{name:<36} {:>10.1} {:>12} {:>14.1} {:>9.2}",
+            "{name:<36} {:>10.1} {:>12} {:>9} {:>14.1} {:>9.2}",
             seconds * 1000.0,
             count.values,
+            count.findings,
             text_bytes / seconds / 1e6,
             seconds / anchor
         );
-        assert_eq!(count.findings, 0, "{name} reported findings");
     }
 }

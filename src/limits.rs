@@ -60,9 +60,9 @@ pub const MAX_PARQUET_PAGE_BYTES: usize = 16 * 1024 * 1024;
 /// values from costing unbounded time.
 pub const MAX_PARQUET_PAGE_VALUES: usize = 4 * 1024 * 1024;
 
-/// Maximum number of file bytes that the streaming Parquet reader holds until it reaches the
+/// Maximum number of file bytes that the streaming Parquet reader keeps until it reaches the
 /// footer, which it needs before it can decode any page. A larger file gets its footer checked,
-/// but its values are not read; read it with `ParquetFile`, which needs random access.
+/// but its values are not read. Read it with `ParquetFile`, which needs random access.
 pub const MAX_PARQUET_STREAM_BYTES: usize = 128 * 1024 * 1024;
 
 /// Maximum size of the decoded text of one Parquet row group held to emit its values in row
@@ -70,8 +70,8 @@ pub const MAX_PARQUET_STREAM_BYTES: usize = 128 * 1024 * 1024;
 pub const MAX_PARQUET_ROW_GROUP_TEXT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Maximum size of the decoded text emitted from one Parquet file. Dictionary encoding lets a
-/// small file repeat a large value millions of times, so the bound caps the work of a crafted
-/// file; values beyond it are not read.
+/// small file repeat a large value millions of times, so the bound caps the work that a crafted
+/// file causes. Values beyond it are not read.
 pub const MAX_PARQUET_TEXT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// Maximum number of findings kept per finding code. Further findings are only counted.

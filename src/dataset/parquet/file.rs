@@ -11,11 +11,12 @@ use crate::report::{Code, Finding, Location};
 
 /// A Parquet file whose footer has been read, from which row groups are read one at a time.
 ///
-/// This is the entry point for callers with random access (a native file, or a browser `File`
-/// through `slice`): read the last 8 bytes, pass them to [`ParquetFile::tail_length`], read
-/// that many bytes from the end and the first 4 bytes, pass them to [`ParquetFile::open`], then
-/// read each [`ParquetFile::row_group_range`] and pass it to [`ParquetFile::read_row_group`].
-/// Memory is bounded by the footer, one row group's bytes and its decoded text.
+/// This is the entry point for callers with random access, such as a native file or a browser
+/// `File` read through `slice`. Read the last 8 bytes and pass them to
+/// [`ParquetFile::tail_length`]. Read that many bytes from the end, and the first 4 bytes, and
+/// pass them to [`ParquetFile::open`]. Then read each [`ParquetFile::row_group_range`] and pass
+/// it to [`ParquetFile::read_row_group`]. Memory is bounded by the footer, one row group's
+/// bytes and its decoded text.
 ///
 /// ```
 /// use techdeck_guard::dataset::parquet::ParquetFile;
@@ -112,7 +113,7 @@ impl ParquetFile {
         self.metadata.row_groups.len()
     }
 
-    /// Returns the byte range of the file that holds row group `index`, from the first byte of
+    /// Returns the byte range of the file that contains row group `index`, from the first byte of
     /// its first column chunk to the last byte of its last, or `None` when `index` is out of
     /// range. Chunks whose range is outside the file's data are left out, and
     /// [`ParquetFile::read_row_group`] reports them; a group without any valid chunk gets an

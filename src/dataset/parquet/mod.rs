@@ -2,7 +2,7 @@
 //!
 //! A Parquet file starts with the magic bytes `PAR1` and ends with the file metadata (a Thrift
 //! `FileMetaData` struct in the compact protocol), the metadata length as a 4-byte
-//! little-endian integer, and `PAR1` again. The metadata holds the schema and, for each row
+//! little-endian integer, and `PAR1` again. The metadata contains the schema and, for each row
 //! group and column, the codec and byte range of the column chunk. Pages cannot be decoded
 //! without it, and it comes last.
 //!
@@ -12,7 +12,7 @@
 //!   `slice`): the footer first, then one row group at a time. Memory is bounded by the footer
 //!   and one row group, whatever the file size. [`read_seekable`] does this for a native file.
 //! - [`ParquetReader`], the streaming [`Reader`] that upload validation feeds from the start of
-//!   the file. It holds the file's bytes, up to [`MAX_PARQUET_STREAM_BYTES`], and decodes them
+//!   the file. It keeps the file's bytes, up to [`MAX_PARQUET_STREAM_BYTES`], and decodes them
 //!   at [`Reader::finish`]. A larger file gets its framing and footer checked from a rolling
 //!   tail of at most [`MAX_PARQUET_FOOTER_BYTES`] + 8 bytes, and a `PARQUET_UNSUPPORTED`
 //!   finding says that its values were not read.
@@ -301,7 +301,7 @@ fn trailer_footer_length(tail: &[u8], file_length: u64) -> Result<u32, Finding> 
     Ok(footer_length)
 }
 
-/// Checks the framing of a file of `file_length` bytes, of which `head` holds the first 4 and
+/// Checks the framing of a file of `file_length` bytes, of which `head` contains the first 4 and
 /// `tail` the last ones, and decodes its footer. Returns the metadata and the footer offset.
 #[allow(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
 fn open_footer(head: &[u8], tail: &[u8], file_length: u64) -> Result<(FileMetadata, u64), Finding> {
@@ -355,7 +355,7 @@ mod tests {
     const CHUNK_SIZES: [usize; 6] = [1, 2, 3, 7, 64, usize::MAX];
 
     /// Reads `input` in chunks of `size` bytes and returns the sink and `records()`.
-    fn read_chunks(input: &[u8], size: usize) -> (Collect, u64) {
+    pub(super) fn read_chunks(input: &[u8], size: usize) -> (Collect, u64) {
         let mut reader = ParquetReader::new();
         let mut sink = Collect::default();
         for part in input.chunks(size) {

@@ -2,7 +2,7 @@
 //! BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY columns.
 //!
 //! Only flat columns are decoded (no repetition levels), so each value slot of a data page is
-//! one row. Definition levels say which slots are null. Every count and length that the file
+//! one row. Definition levels mark the slots that are null. Every count and length that the file
 //! declares is checked against the bytes that hold it, or against a limit in
 //! [`crate::limits`], before memory is reserved for it.
 //!
@@ -57,7 +57,7 @@ pub(super) struct Slot<'a> {
     pub row: u64,
     pub definition: u8,
     pub value: Option<&'a [u8]>,
-    /// File offset of the page header that holds the value.
+    /// File offset of the header of the page that contains the value.
     pub page_offset: u64,
 }
 
@@ -80,7 +80,7 @@ struct PageHeader {
 /// Decodes every page of a flat column chunk and passes each slot to `visit`, in row order.
 ///
 /// `bytes` is the whole chunk and `base` its offset in the file. The caller checks beforehand
-/// that the column is flat, holds BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY values and uses a
+/// that the column is flat, has BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY values and uses a
 /// supported codec.
 ///
 /// # Errors

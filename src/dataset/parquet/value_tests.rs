@@ -54,15 +54,7 @@ fn values(sink: &Collect) -> Vec<(u64, usize, String)> {
         .collect()
 }
 
-fn read_stream(input: &[u8], chunk: usize) -> (Collect, u64) {
-    let mut reader = ParquetReader::new();
-    let mut sink = Collect::default();
-    for part in input.chunks(chunk) {
-        reader.feed(part, &mut sink);
-    }
-    reader.finish(&mut sink);
-    (sink, reader.records())
-}
+use super::tests::read_chunks as read_stream;
 
 fn read_random_access(input: &[u8]) -> (Collect, u64) {
     let mut sink = Collect::default();

@@ -71,9 +71,9 @@ pub struct Cell<'a> {
 ///
 /// # Errors
 ///
-/// The finding that stopped the rewrite: the input is not valid Parquet, or it has a text
-/// column that cannot be rewritten (a repeated column, another codec or encoding, a chunk in
-/// another file), so that a value could pass unredacted. A FIXED_LEN_BYTE_ARRAY value whose
+/// The finding that stopped the rewrite. Either the input is not valid Parquet, or it has a
+/// text column that cannot be rewritten (a repeated column, another codec or encoding, a chunk
+/// in another file), where a value could pass unredacted. A FIXED_LEN_BYTE_ARRAY value whose
 /// replacement has another length, or output larger than
 /// [`MAX_PARQUET_STREAM_BYTES`](crate::limits::MAX_PARQUET_STREAM_BYTES), stops it too.
 #[allow(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
