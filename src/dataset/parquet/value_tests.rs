@@ -563,3 +563,24 @@ fn rewrite_splits_large_columns_into_pages() {
     let pages = sink.values.iter().map(|(_, _, location)| location.offset).collect::<std::collections::BTreeSet<_>>();
     assert!(pages.len() > 7, "{} pages", pages.len());
 }
+
+#[test]
+fn stream_limit_keeps_footer_checks() {
+    let (bytes, expected) = fixture("notes-plain-v1");
+    let footer_length = u32::from_le_bytes(bytes[bytes.len() - 8..bytes.len() - 4].try_into().unwrap()) as usize;
+    let (body, footer) = bytes.split_at(bytes.len() - 8 - footer_length);
+    let mut reader = ParquetReader::new();
+    let mut sink = Collect::default();
+    reader.feed(body, &mut sink);
+    let filler = vec![0u8; 1 << 20];
+    for _ in 0..=(crate::limits::MAX_PARQUET_STREAM_BYTES >> 20) {
+        reader.feed(&filler, &mut sink);
+    }
+    reader.feed(footer, &mut sink);
+    reader.finish(&mut sink);
+    assert_eq!(sink.columns, expected.columns);
+    assert_eq!(reader.records(), expected.rows);
+    assert!(sink.values.is_empty());
+    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "stream_limit")]);
+    assert_eq!(sink.findings[0].severity, Severity::Warning);
+}
