@@ -9,6 +9,7 @@
 
 import { AssertionError, SkipCase, deepEqual, equal, ok, show, skip, throwsCode } from "./assert.mjs";
 import { sealCases } from "./cases-seal.mjs";
+import { parquetCases } from "./cases-parquet.mjs";
 
 export { AssertionError, SkipCase, deepEqual, equal, ok, skip, throwsCode };
 
@@ -1123,6 +1124,7 @@ export const cases = [
     },
   },
   ...sealCases,
+  ...parquetCases,
 ];
 
 /**
