@@ -27,6 +27,10 @@ pub enum ErrorCode {
     AlreadyFinished,
     /// The endpoint has no rules, so a deny-by-default table rejects it.
     UnknownEndpoint,
+    /// A de-identification key is missing or not 32 bytes.
+    InvalidKey,
+    /// The operation does not support this file format.
+    UnsupportedFormat,
 }
 
 impl ErrorCode {
@@ -41,6 +45,8 @@ impl ErrorCode {
             ErrorCode::InvalidJson => "INVALID_JSON",
             ErrorCode::AlreadyFinished => "ALREADY_FINISHED",
             ErrorCode::UnknownEndpoint => "UNKNOWN_ENDPOINT",
+            ErrorCode::InvalidKey => "INVALID_KEY",
+            ErrorCode::UnsupportedFormat => "UNSUPPORTED_FORMAT",
         }
     }
 }
