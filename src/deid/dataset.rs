@@ -57,6 +57,9 @@ pub struct PhiFinding {
     pub confidence: f32,
     /// The recognizer, or `column_name` / `column_values` for a classified column.
     pub recognizer: &'static str,
+    /// The found text itself, only when [`DatasetOptions::include_text`] asks for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 pub(crate) fn serialize_kind<S: Serializer>(kind: &PhiType, serializer: S) -> Result<S::Ok, S::Error> {
@@ -181,11 +184,18 @@ pub struct DatasetOptions {
     pub reader: ReaderOptions,
     /// Column findings below this confidence are dropped; pass the scanner's own minimum.
     pub min_confidence: f32,
+    /// Puts the found text into each finding. Off by default, because findings are meant to be
+    /// logged and shown without PHI.
+    pub include_text: bool,
 }
 
 impl Default for DatasetOptions {
     fn default() -> Self {
-        DatasetOptions { reader: ReaderOptions::default(), min_confidence: ScanOptions::default().min_confidence }
+        DatasetOptions {
+            reader: ReaderOptions::default(),
+            min_confidence: ScanOptions::default().min_confidence,
+            include_text: false,
+        }
     }
 }
 
@@ -219,6 +229,7 @@ pub(crate) fn leaves_values_unread(finding: &Finding) -> bool {
 
 struct ScanSink {
     analyzer: Analyzer,
+    include_text: bool,
     found: Vec<PhiFinding>,
     problems: Findings,
     values: u64,
@@ -239,6 +250,7 @@ impl Sink for ScanSink {
                 end: span.end,
                 confidence: span.confidence,
                 recognizer: span.recognizer,
+                text: self.include_text.then(|| value.text.get(span.start..span.end).unwrap_or_default().to_owned()),
             });
         }
     }
@@ -293,6 +305,7 @@ impl DatasetScan {
             reader: dataset::reader(format, &options.reader),
             sink: ScanSink {
                 analyzer: Analyzer::new(scanner, format, min_confidence),
+                include_text: options.include_text,
                 found: Vec::new(),
                 problems: Findings::default(),
                 values: 0,
@@ -422,6 +435,7 @@ pub(crate) fn utf8_runs(bytes: &[u8], mut each: impl FnMut(usize, &str)) {
 /// A streaming PHI scan of a plain-text file, with offsets into the whole file.
 pub struct TextScan {
     scanner: Arc<Scanner>,
+    include_text: bool,
     blocks: TextBlocks,
     bytes: u64,
     findings: u64,
@@ -434,9 +448,9 @@ impl std::fmt::Debug for TextScan {
 }
 
 impl TextScan {
-    /// Creates a text scan.
-    pub fn new(scanner: Arc<Scanner>) -> Self {
-        TextScan { scanner, blocks: TextBlocks::default(), bytes: 0, findings: 0 }
+    /// Creates a text scan. `include_text` puts the found text into each finding.
+    pub fn new(scanner: Arc<Scanner>, include_text: bool) -> Self {
+        TextScan { scanner, include_text, blocks: TextBlocks::default(), bytes: 0, findings: 0 }
     }
 
     /// Reads the next chunk and returns the findings in the lines it completed.
@@ -470,6 +484,7 @@ impl TextScan {
                         end: base + span.end,
                         confidence: span.confidence,
                         recognizer: span.recognizer,
+                        text: self.include_text.then(|| text.get(span.start..span.end).unwrap_or_default().to_owned()),
                     });
                 }
             });
@@ -573,7 +588,7 @@ mod tests {
         let at = bytes.len() - 2;
         bytes[at] = 0xFF;
         bytes.extend_from_slice(b"b@c.org\n");
-        let mut scan = TextScan::new(scanner());
+        let mut scan = TextScan::new(scanner(), false);
         let mut found = Vec::new();
         for part in bytes.chunks(1000) {
             found.extend(scan.feed(part));
@@ -581,6 +596,40 @@ mod tests {
         found.extend(scan.finish());
         let texts: Vec<&[u8]> = found.iter().map(|finding| &bytes[finding.start..finding.end]).collect();
         assert_eq!(texts, [&b"123-45-6789"[..], &b"b@c.org"[..]]);
+    }
+
+    #[test]
+    fn synthea_columns_classify_by_name() {
+        let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/csv/synthea-patients.csv")).unwrap();
+        let (found, summary) = scan(Format::Csv, &input, 100);
+        assert_eq!(summary.records, 6);
+        let mut first_row: Vec<(String, &str)> = found
+            .iter()
+            .filter_map(|finding| match &finding.location {
+                PhiLocation::Cell { row: 1, column } => Some((column.clone(), finding.kind.code())),
+                _ => None,
+            })
+            .collect();
+        first_row.dedup();
+        let expected = [
+            ("BIRTHDATE", "DATE"),
+            ("SSN", "SSN"),
+            ("DRIVERS", "LICENSE_NUMBER"),
+            ("PASSPORT", "OTHER_ID"),
+            ("FIRST", "NAME"),
+            ("LAST", "NAME"),
+            ("BIRTHPLACE", "CITY"),
+            ("ADDRESS", "ADDRESS"),
+            ("CITY", "CITY"),
+            ("COUNTY", "CITY"),
+            ("ZIP", "ZIP"),
+            ("LAT", "ADDRESS"),
+            ("LON", "ADDRESS"),
+        ];
+        let expected: Vec<(String, &str)> = expected.iter().map(|(column, kind)| (column.to_string(), *kind)).collect();
+        assert_eq!(first_row, expected);
+        // Row 2 has an empty ZIP, which is no finding.
+        assert!(!found.iter().any(|finding| finding.location == cell(2, "ZIP")));
     }
 
     #[test]
@@ -592,6 +641,7 @@ mod tests {
             end: 22,
             confidence: 0.93,
             recognizer: "phone",
+            text: None,
         };
         assert_eq!(
             serde_json::to_string(&finding).unwrap(),

@@ -41,10 +41,11 @@ pub enum Input {
 }
 
 impl Input {
-    /// Returns the input for `csv`, `json`, `jsonl`, `parquet` or `text`.
+    /// Returns the input for a format name or file extension: `csv`, `json`, `jsonl`,
+    /// `parquet`, or `text`, `txt` and `md` for text.
     pub fn from_name(name: &str) -> Option<Input> {
         match name {
-            "text" | "txt" => Some(Input::Text),
+            "text" | "txt" | "md" => Some(Input::Text),
             other => Format::from_extension(other).map(Input::Dataset),
         }
     }
