@@ -8,7 +8,9 @@ export type GuardErrorCode =
   | "INPUT_TOO_LARGE"
   | "INVALID_JSON"
   | "ALREADY_FINISHED"
-  | "UNKNOWN_ENDPOINT";
+  | "UNKNOWN_ENDPOINT"
+  | "INVALID_KEY"
+  | "UNSUPPORTED_FORMAT";
 
 /** Stable codes of findings in reports. */
 export type FindingCode =

@@ -21,6 +21,8 @@ declare -A seeds=(
   [jsonl_reader]=tests/fixtures/jsonl
   [parquet_reader]=tests/fixtures/parquet
   [validate_upload]=tests/fixtures
+  [deid_redact]=tests/fixtures/csv
+  [deid_scan]=tests/fixtures/jsonl
 )
 for target in $targets; do
   corpus=fuzz/corpus/$target

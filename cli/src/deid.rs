@@ -181,13 +181,14 @@ fn run_scan(args: &ScanArgs) -> Result<bool, String> {
     let mut out = BufWriter::new(io::stdout().lock());
     let complete = match input {
         Input::Text => {
-            let mut scan = TextScan::new(scanner, args.show_text);
+            let options = DatasetOptions { include_text: args.show_text, ..DatasetOptions::default() };
+            let mut scan = TextScan::new(scanner, &options);
             read_chunks(&args.file, |chunk| write_findings(&mut out, &scan.feed(chunk)))?;
             write_findings(&mut out, &scan.finish())?;
             true
         }
         Input::Dataset(format) => {
-            let options = DatasetOptions { reader, min_confidence: args.min_confidence, include_text: args.show_text };
+            let options = DatasetOptions { reader, min_confidence: args.min_confidence, include_text: args.show_text, utf16_offsets: false };
             let mut scan = DatasetScan::new(format, scanner, &options);
             read_chunks(&args.file, |chunk| write_findings(&mut out, &scan.feed(chunk)))?;
             let last = scan.finish().map_err(|error| error.to_string())?;
@@ -244,7 +245,7 @@ fn run_redact(args: &RedactArgs) -> Result<bool, String> {
             .to_owned());
     }
     let reader = ReaderOptions { csv_delimiter: delimiter_of(args.delimiter.as_deref())? };
-    let dataset = DatasetOptions { reader, min_confidence: args.min_confidence, include_text: false };
+    let dataset = DatasetOptions { reader, min_confidence: args.min_confidence, ..DatasetOptions::default() };
     let options = RedactOptions { operators, key, dataset };
     let mut redactor = Redactor::new(input, scanner_for(args.min_confidence)?, options).map_err(|error| error.message().to_owned())?;
 

@@ -60,6 +60,29 @@ pub struct PhiFinding {
     /// The found text itself, only when [`DatasetOptions::include_text`] asks for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// `start` and `end` in UTF-16 code units, as JavaScript strings count, only when
+    /// [`DatasetOptions::utf16_offsets`] asks for them.
+    #[serde(rename = "utf16", skip_serializing_if = "Option::is_none")]
+    pub utf16: Option<Utf16Range>,
+}
+
+/// A range in UTF-16 code units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Utf16Range {
+    /// Offset of the first code unit.
+    pub start: usize,
+    /// Offset just past the last code unit.
+    pub end: usize,
+}
+
+impl Utf16Range {
+    /// Converts the byte range `start..end` of `text` to UTF-16 code units, plus `base`.
+    fn of(text: &str, start: usize, end: usize, base: usize) -> Utf16Range {
+        let units = |to: usize| text.get(..to).map_or(0, |prefix| prefix.encode_utf16().count());
+        let start_units = units(start);
+        let end_units = start_units + text.get(start..end).map_or(0, |span| span.encode_utf16().count());
+        Utf16Range { start: base + start_units, end: base + end_units }
+    }
 }
 
 pub(crate) fn serialize_kind<S: Serializer>(kind: &PhiType, serializer: S) -> Result<S::Ok, S::Error> {
@@ -187,6 +210,8 @@ pub struct DatasetOptions {
     /// Puts the found text into each finding. Off by default, because findings are meant to be
     /// logged and shown without PHI.
     pub include_text: bool,
+    /// Adds UTF-16 offsets to each finding, for highlighting in JavaScript.
+    pub utf16_offsets: bool,
 }
 
 impl Default for DatasetOptions {
@@ -195,6 +220,7 @@ impl Default for DatasetOptions {
             reader: ReaderOptions::default(),
             min_confidence: ScanOptions::default().min_confidence,
             include_text: false,
+            utf16_offsets: false,
         }
     }
 }
@@ -230,6 +256,7 @@ pub(crate) fn leaves_values_unread(finding: &Finding) -> bool {
 struct ScanSink {
     analyzer: Analyzer,
     include_text: bool,
+    utf16_offsets: bool,
     found: Vec<PhiFinding>,
     problems: Findings,
     values: u64,
@@ -251,6 +278,7 @@ impl Sink for ScanSink {
                 confidence: span.confidence,
                 recognizer: span.recognizer,
                 text: self.include_text.then(|| value.text.get(span.start..span.end).unwrap_or_default().to_owned()),
+                utf16: self.utf16_offsets.then(|| Utf16Range::of(value.text, span.start, span.end, 0)),
             });
         }
     }
@@ -306,6 +334,7 @@ impl DatasetScan {
             sink: ScanSink {
                 analyzer: Analyzer::new(scanner, format, min_confidence),
                 include_text: options.include_text,
+                utf16_offsets: options.utf16_offsets,
                 found: Vec::new(),
                 problems: Findings::default(),
                 values: 0,
@@ -436,6 +465,10 @@ pub(crate) fn utf8_runs(bytes: &[u8], mut each: impl FnMut(usize, &str)) {
 pub struct TextScan {
     scanner: Arc<Scanner>,
     include_text: bool,
+    utf16_offsets: bool,
+    /// UTF-16 code units of the blocks scanned so far, with each invalid sequence as one
+    /// U+FFFD, as `TextDecoder` reads it.
+    utf16_base: usize,
     blocks: TextBlocks,
     bytes: u64,
     findings: u64,
@@ -448,9 +481,17 @@ impl std::fmt::Debug for TextScan {
 }
 
 impl TextScan {
-    /// Creates a text scan. `include_text` puts the found text into each finding.
-    pub fn new(scanner: Arc<Scanner>, include_text: bool) -> Self {
-        TextScan { scanner, include_text, blocks: TextBlocks::default(), bytes: 0, findings: 0 }
+    /// Creates a text scan. Of the options, `include_text` and `utf16_offsets` apply.
+    pub fn new(scanner: Arc<Scanner>, options: &DatasetOptions) -> Self {
+        TextScan {
+            scanner,
+            include_text: options.include_text,
+            utf16_offsets: options.utf16_offsets,
+            utf16_base: 0,
+            blocks: TextBlocks::default(),
+            bytes: 0,
+            findings: 0,
+        }
     }
 
     /// Reads the next chunk and returns the findings in the lines it completed.
@@ -474,8 +515,14 @@ impl TextScan {
         let mut chunk = chunk;
         while let Some((offset, block)) = self.blocks.next_block(chunk, at_end) {
             chunk = &[];
+            let block_base = self.utf16_base;
             utf8_runs(&block, |at, text| {
-                for span in self.scanner.scan(text) {
+                let spans = self.scanner.scan(text);
+                let run_base = match (self.utf16_offsets, spans.is_empty()) {
+                    (true, false) => block_base + String::from_utf8_lossy(&block[..at]).encode_utf16().count(),
+                    _ => 0,
+                };
+                for span in spans {
                     let base = offset as usize + at;
                     found.push(PhiFinding {
                         location: PhiLocation::Text {},
@@ -485,9 +532,13 @@ impl TextScan {
                         confidence: span.confidence,
                         recognizer: span.recognizer,
                         text: self.include_text.then(|| text.get(span.start..span.end).unwrap_or_default().to_owned()),
+                        utf16: self.utf16_offsets.then(|| Utf16Range::of(text, span.start, span.end, run_base)),
                     });
                 }
             });
+            if self.utf16_offsets {
+                self.utf16_base += String::from_utf8_lossy(&block).encode_utf16().count();
+            }
         }
         self.findings += found.len() as u64;
         found
@@ -588,7 +639,8 @@ mod tests {
         let at = bytes.len() - 2;
         bytes[at] = 0xFF;
         bytes.extend_from_slice(b"b@c.org\n");
-        let mut scan = TextScan::new(scanner(), false);
+        let options = DatasetOptions { utf16_offsets: true, ..DatasetOptions::default() };
+        let mut scan = TextScan::new(scanner(), &options);
         let mut found = Vec::new();
         for part in bytes.chunks(1000) {
             found.extend(scan.feed(part));
@@ -596,6 +648,9 @@ mod tests {
         found.extend(scan.finish());
         let texts: Vec<&[u8]> = found.iter().map(|finding| &bytes[finding.start..finding.end]).collect();
         assert_eq!(texts, [&b"123-45-6789"[..], &b"b@c.org"[..]]);
+        let decoded: Vec<u16> = String::from_utf8_lossy(&bytes).encode_utf16().collect();
+        let utf16 = found[1].utf16.unwrap();
+        assert_eq!(String::from_utf16(&decoded[utf16.start..utf16.end]).unwrap(), "b@c.org");
     }
 
     #[test]
@@ -642,6 +697,7 @@ mod tests {
             confidence: 0.93,
             recognizer: "phone",
             text: None,
+            utf16: None,
         };
         assert_eq!(
             serde_json::to_string(&finding).unwrap(),

@@ -17,7 +17,7 @@ mod operators;
 mod redact;
 mod report;
 
-pub use dataset::{DatasetOptions, DatasetScan, PhiFinding, PhiLocation, ScanSummary, TextScan, TEXT_BLOCK_BYTES};
+pub use dataset::{DatasetOptions, DatasetScan, PhiFinding, PhiLocation, ScanSummary, TextScan, Utf16Range, TEXT_BLOCK_BYTES};
 pub use operators::{Key, Operator, Operators, KEY_LEN, MAX_SHIFT_DAYS};
 pub use redact::{Input, RedactOptions, Redactor, MAX_REDACT_PENDING_BYTES};
 pub use report::{LocationCount, SafeHarborReport, TypeCount, MAX_REPORT_LOCATIONS};

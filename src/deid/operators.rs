@@ -476,7 +476,7 @@ fn surrogate_characters(key: &Key, kind: PhiType, text: &str) -> String {
     let mut first_digit = true;
     text.chars()
         .map(|c| {
-            let replaced = if c.is_ascii_digit() {
+            if c.is_ascii_digit() {
                 let digit = if first_digit && kind == PhiType::Ssn { 9 } else { bytes.next(10) };
                 first_digit = false;
                 char::from(b'0' + digit as u8)
@@ -488,8 +488,7 @@ fn surrogate_characters(key: &Key, kind: PhiType, text: &str) -> String {
                 '*'
             } else {
                 c
-            };
-            replaced
+            }
         })
         .collect()
 }

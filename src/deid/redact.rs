@@ -214,10 +214,7 @@ impl State {
             let Some(from) = item.start.checked_sub(self.pending_start) else { continue };
             let raw = self.pending.get(from as usize..).unwrap_or_default();
             let length = match (self.format, item.kind) {
-                (Format::Csv, _) => match delimiter {
-                    Some(delimiter) => Some(csv_cell_len(raw, delimiter)),
-                    None => None,
-                },
+                (Format::Csv, _) => delimiter.map(|delimiter| csv_cell_len(raw, delimiter)),
                 (_, ValueKind::Number) => Some(json_number_len(raw)),
                 _ => json_string_len(raw),
             };
@@ -234,7 +231,7 @@ impl State {
             if item.start >= safe || end > self.pending_end() {
                 break;
             }
-            let item = self.items.pop_front().expect("front exists");
+            let Some(item) = self.items.pop_front() else { break };
             out.extend_from_slice(self.raw(cursor, item.start));
             let raw = self.raw(item.start, end);
             let replacement = item.replacement.unwrap_or_default();

@@ -8,6 +8,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod deid;
+
 use crate::error::{Error, ErrorCode};
 use crate::request::RuleTable;
 use crate::validate::sanitize::Sanitizer;
