@@ -47,7 +47,7 @@ export interface DatasetScannerOptions {
 }
 
 /**
- * Where a finding is: `{ row, column }` in CSV, `{ line, pointer }` in JSON Lines,
+ * The location of a finding: `{ row, column }` in CSV, `{ line, pointer }` in JSON Lines,
  * `{ pointer }` in JSON, `{}` in text.
  */
 export type PhiLocation =
@@ -98,7 +98,7 @@ export interface RedactorOptions {
   onProgress?: (progress: DeidProgress) => void;
 }
 
-/** What a redaction found and changed. It never holds a value. */
+/** The counts of a redaction's findings and changes. It never contains a value. */
 export interface SafeHarborReport {
   format: "csv" | "json" | "jsonl" | "text";
   /** False when some value could not be read or rewritten: do not share the output then. */

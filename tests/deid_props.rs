@@ -1,6 +1,6 @@
 //! Property tests of the redactor: for generated CSV, JSON and JSON Lines files, every operator
-//! and any chunk size, the output parses like the input and no value still holds a span that
-//! the scan found in it.
+//! and any chunk size, the output parses like the input and no value still contains a span
+//! that the scan found in it.
 
 use std::collections::HashMap;
 use std::sync::Arc;

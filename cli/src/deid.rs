@@ -41,8 +41,8 @@ pub(crate) struct RedactArgs {
     /// The file to de-identify.
     file: PathBuf,
 
-    /// Where to write the de-identified file. It is written only when every value could be
-    /// read; otherwise it is removed and the exit status is 1.
+    /// Path of the de-identified file. It is written only when every value could be read.
+    /// Otherwise no file is left there and the exit status is 1.
     #[arg(long, value_name = "OUT")]
     out: PathBuf,
 
@@ -65,7 +65,7 @@ pub(crate) struct RedactArgs {
     #[arg(long, value_name = "NAME")]
     subject_field: Option<String>,
 
-    /// Where to write the Safe Harbor report as JSON. Standard output when absent.
+    /// Path of the Safe Harbor report, written as JSON. Standard output when absent.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
@@ -297,7 +297,7 @@ fn write_report(path: Option<&Path>, report: &techdeck_guard::deid::SafeHarborRe
 }
 
 /// The output is written next to its final path and renamed when complete, so a reader of
-/// `OUT` never sees a partial or incomplete file.
+/// `OUT` never gets a partial or incomplete file.
 fn partial_path(out: &Path) -> PathBuf {
     let mut name = out.file_name().map(|name| name.to_os_string()).unwrap_or_default();
     name.push(".partial");

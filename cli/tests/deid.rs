@@ -11,7 +11,7 @@ fn fixture(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(path).display().to_string()
 }
 
-/// A fresh directory for one test's files.
+/// Creates a fresh directory for one test's files.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("techdeck-guard-deid-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -57,7 +57,8 @@ fn scan_csv_prints_one_finding_per_line() {
 fn scan_locations_per_format() {
     let jsonl = lines(&run(&["scan", &fixture("jsonl/conversations-sample.jsonl")]));
     let first = jsonl.first().expect("a finding");
-    assert!(first["location"]["line"].as_u64().is_some() && first["location"]["pointer"].is_string(), "{first}");
+    assert!(first["location"]["line"].as_u64().is_some(), "{first}");
+    assert!(first["location"]["pointer"].is_string(), "{first}");
 
     let json = lines(&run(&["scan", &fixture("json/intake-sample.json")]));
     assert_eq!(json[0]["location"], serde_json::json!({"pointer": "/0/intake_date"}));

@@ -7,9 +7,9 @@
 //! non-empty value, even one that looks odd (`ssn` = `unknown`), because a column of
 //! identifiers is PHI as a whole.
 //!
-//! Classification by values is streaming: among the first [`SAMPLE_VALUES`] non-empty values
-//! of a column, once [`SAMPLE_MIN_HITS`] or more are wholly one type and that type covers at
-//! least 80 % of the sample so far, the rest of the column is that type. Values read before
+//! Classification by values is streaming and looks at the first [`SAMPLE_VALUES`] non-empty
+//! values of a column. Once [`SAMPLE_MIN_HITS`] or more of them are wholly one type, and that
+//! type covers at least 80 % of the sample so far, the rest of the column is that type. Values read before
 //! that point were scanned one by one, which found the same identifiers.
 
 use std::collections::HashMap;
@@ -198,7 +198,7 @@ pub fn classify_name(name: &str) -> Option<PhiType> {
     None
 }
 
-/// For a JSON member whose own key says nothing, the type that its parent object's key gives:
+/// For a JSON member whose own key does not classify it, the type that its parent object's key gives:
 /// the members of `name` are names, and the members of `address` other than `state` and
 /// `country` are address parts.
 pub fn classify_child(parent: &str, key: &str) -> Option<PhiType> {
@@ -211,7 +211,7 @@ pub fn classify_child(parent: &str, key: &str) -> Option<PhiType> {
     }
 }
 
-/// How a column was classified.
+/// The evidence behind a column's classification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Basis {
     /// From the column's name or JSON key.
@@ -225,7 +225,7 @@ pub enum Basis {
 pub struct Class {
     /// The type of every value.
     pub kind: PhiType,
-    /// What the classification rests on.
+    /// The evidence the classification rests on.
     pub basis: Basis,
 }
 

@@ -12,7 +12,7 @@ use crate::phi::{Context, PhiType, ScanOptions, Scanner, Span};
 use crate::report::Findings;
 use crate::Finding;
 
-/// Where a PHI finding sits. It serializes as `{"row": 3, "column": "note"}` for CSV,
+/// The location of a PHI finding. It serializes as `{"row": 3, "column": "note"}` for CSV,
 /// `{"line": 2, "pointer": "/turns/3/text"}` for JSON Lines, `{"pointer": "/0/client/ssn"}`
 /// for JSON and `{}` for plain text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,7 +44,7 @@ pub enum PhiLocation {
 /// One identifier found in a dataset value or a text file. It never carries the matched text.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PhiFinding {
-    /// Where the value is.
+    /// The location of the value.
     pub location: PhiLocation,
     /// The identifier type.
     #[serde(rename = "type", serialize_with = "serialize_kind")]
@@ -57,11 +57,11 @@ pub struct PhiFinding {
     pub confidence: f32,
     /// The recognizer, or `column_name` / `column_values` for a classified column.
     pub recognizer: &'static str,
-    /// The found text itself, only when [`DatasetOptions::include_text`] asks for it.
+    /// The found text itself, present only with [`DatasetOptions::include_text`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// `start` and `end` in UTF-16 code units, as JavaScript strings count, only when
-    /// [`DatasetOptions::utf16_offsets`] asks for them.
+    /// `start` and `end` in UTF-16 code units, as JavaScript strings count, present only with
+    /// [`DatasetOptions::utf16_offsets`].
     #[serde(rename = "utf16", skip_serializing_if = "Option::is_none")]
     pub utf16: Option<Utf16Range>,
 }
@@ -397,7 +397,7 @@ pub(crate) fn already_finished() -> Error {
 /// Size of the text blocks that a text scan hands to the scanner, cut at line ends.
 pub const TEXT_BLOCK_BYTES: usize = 64 * 1024;
 
-/// Splits plain text into blocks at line ends, so the scanner sees whole lines.
+/// Splits plain text into blocks at line ends, so the scanner gets whole lines.
 #[derive(Debug, Default)]
 pub(crate) struct TextBlocks {
     pending: Vec<u8>,

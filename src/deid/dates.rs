@@ -113,7 +113,7 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
     tokens
 }
 
-/// How each component of a matched date was written.
+/// The written form of one component of a matched date.
 #[derive(Clone, Copy, Debug)]
 enum Part {
     Year { width: usize },
@@ -346,8 +346,8 @@ pub(crate) fn shift(text: &str, days: i64) -> Option<String> {
         // A yearless date stays yearless, so only its month and day are written.
         date.year = YEARLESS;
     }
-    // Month and day numbers are zero-padded when one was, or when both numbers of a numeric
-    // date have two digits (`12/22` becomes `01/01`); a written day is padded only if it was.
+    // Month and day numbers are zero-padded when one of them was. Numeric dates whose numbers
+    // both have two digits are padded too (`12/22` becomes `01/01`), but written days are not.
     let numbers = found.parts.iter().filter(|(part, _)| matches!(part, Part::Month { .. } | Part::Day { .. }));
     let leading_zero = numbers.clone().any(|(_, text)| text.starts_with('0'));
     let single_digit = numbers.clone().any(|(_, text)| text.len() == 1);

@@ -4,7 +4,7 @@
 //! - [`DatasetScan`] and [`TextScan`] scan a file chunk by chunk and return
 //!   [`PhiFinding`]s: a location (CSV row and column, JSON Pointer, JSON Lines line and
 //!   pointer), the type and UTF-8 byte offsets into the value. A column is PHI as a whole when
-//!   its name or its first values say so (see [`columns`]).
+//!   its name or its first values mark it as one (see [`columns`]).
 //! - [`Redactor`] rewrites the file with an [`Operator`] per type and returns a
 //!   [`SafeHarborReport`] of what was found and changed.
 //!

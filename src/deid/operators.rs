@@ -2,8 +2,8 @@
 //!
 //! Each [`PhiType`] gets one [`Operator`]. The keyed operators (`hash`, `pseudonym`,
 //! `surrogate`, `shift`) derive their output from HMAC-SHA-256 under a per-dataset [`Key`], so
-//! the same input gives the same output in every file redacted with that key, and nobody
-//! without the key can link an output back to its input by trying candidates.
+//! the same input gives the same output in every file redacted with that key. Without the key,
+//! an output cannot be linked back to its input by trying candidates.
 
 use std::fmt;
 
@@ -88,7 +88,7 @@ fn hex_digit(byte: u8) -> Option<u8> {
     (byte as char).to_digit(16).map(|digit| digit as u8)
 }
 
-/// What replaces an identifier.
+/// The replacement rule for one identifier type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operator {
     /// The type tag in brackets, such as `[NAME]`.
@@ -565,7 +565,8 @@ mod tests {
     fn pseudonym_ignores_case_and_spacing() {
         let replacer = replacer("NAME=pseudonym");
         let first = replacer.replace(PhiType::Name, "Eddie  Moore", None);
-        assert!(first.starts_with("NAME-") && first.len() == 11, "{first}");
+        assert!(first.starts_with("NAME-"), "{first}");
+        assert_eq!(first.len(), 11, "{first}");
         assert_eq!(replacer.replace(PhiType::Name, "EDDIE MOORE", None), first);
         assert_ne!(replacer.replace(PhiType::Name, "Eddie Moor", None), first);
     }
@@ -602,7 +603,8 @@ mod tests {
         let (a, b) = (dates::parse(&admitted).unwrap(), dates::parse(&discharged).unwrap());
         assert_eq!(b.days() - a.days(), 10);
         let days = a.days() - dates::parse("2023-03-01").unwrap().days();
-        assert!(days != 0 && days.abs() <= MAX_SHIFT_DAYS, "{days}");
+        assert_ne!(days, 0);
+        assert!(days.abs() <= MAX_SHIFT_DAYS, "{days}");
         assert_eq!(replacer.replace(PhiType::Date, "not a date", Some("client-17")), "[DATE]");
         assert_eq!(replacer.replace(PhiType::Phone, "555-0100", Some("client-17")), "[PHONE]");
     }
@@ -611,8 +613,10 @@ mod tests {
     fn shift_days_stay_in_range() {
         let key = key(1);
         let shifts: Vec<i64> = (0..500).map(|n| shift_days(&key, Some(&format!("subject-{n}")))).collect();
-        assert!(shifts.iter().all(|&days| days != 0 && days.abs() <= MAX_SHIFT_DAYS));
-        assert!(shifts.iter().any(|&days| days < 0) && shifts.iter().any(|&days| days > 0));
+        assert!(shifts.iter().all(|&days| days != 0));
+        assert!(shifts.iter().all(|&days| days.abs() <= MAX_SHIFT_DAYS));
+        assert!(shifts.iter().any(|&days| days < 0));
+        assert!(shifts.iter().any(|&days| days > 0));
         assert_eq!(shift_days(&key, Some(" s1 ")), shift_days(&key, Some("s1")));
     }
 

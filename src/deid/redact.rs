@@ -6,8 +6,8 @@
 //! number stays a number when its replacement is one and becomes a string otherwise. Key order,
 //! whitespace, delimiters and line ends are the input's.
 //!
-//! The dataset reader decodes the values and names their location; this module keeps the raw
-//! bytes since the last value written out, and a small lexer ([`Tracker`]) tells how far the
+//! The dataset reader decodes the values and names their location. This module keeps the raw
+//! bytes since the last value written out, and a small lexer ([`Tracker`]) finds how far the
 //! output may go without passing a value that the reader has not finished yet. Memory is
 //! bounded by [`MAX_REDACT_PENDING_BYTES`] plus one chunk.
 
@@ -599,8 +599,8 @@ impl Redactor {
                 }
                 state.flush(safe, delimiter.unwrap_or(b','), out);
                 if state.pending.len() > MAX_REDACT_PENDING_BYTES {
-                    // An open token this long is over the value limit or will arrive too late;
-                    // either way the report says so, and memory stays bounded.
+                    // An open token this long is over the value limit or will arrive too late.
+                    // Either way the report is marked incomplete, and memory stays bounded.
                     let end = state.pending_end();
                     state.flush(end, delimiter.unwrap_or(b','), out);
                 }

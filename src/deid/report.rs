@@ -1,5 +1,5 @@
 //! The Safe Harbor report of a redaction: what was found and changed, per type and per
-//! location. It holds counts, type codes, operator names, column names and JSON Pointer
+//! location. It contains counts, type codes, operator names, column names and JSON Pointer
 //! patterns, never a value or any part of one.
 
 use std::collections::BTreeMap;
@@ -43,7 +43,7 @@ pub struct LocationCount {
     pub changed: u64,
 }
 
-/// What a redaction found and changed. See the [module documentation](self).
+/// The counts of a redaction's findings and changes. See the [module documentation](self).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SafeHarborReport {

@@ -216,7 +216,7 @@ impl DatasetScanner {
         Ok(to_js(&summary)?)
     }
 
-    /// The number of bytes read so far.
+    /// Returns the number of bytes read so far.
     #[wasm_bindgen(getter, js_name = bytesRead)]
     pub fn bytes_read(&self) -> f64 {
         match &self.engine {
@@ -282,7 +282,7 @@ impl JsRedactor {
         result_object(&out, &report)
     }
 
-    /// The number of bytes read so far.
+    /// Returns the number of bytes read so far.
     #[wasm_bindgen(getter, js_name = bytesRead)]
     pub fn bytes_read(&self) -> f64 {
         self.inner.bytes_read() as f64

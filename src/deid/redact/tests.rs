@@ -213,8 +213,8 @@ fn location_key(location: &PhiLocation) -> String {
     }
 }
 
-/// Checks that the output parses like the input and that no value with a finding still holds
-/// the found text.
+/// Checks that the output parses like the input and that no value with a finding still
+/// contains the found text.
 pub(crate) fn assert_redacted(format: Format, input: &[u8], output: &[u8]) {
     let before = read_values(format, input);
     let after = read_values(format, output);
