@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
-use super::{bytes_argument, invalid_argument, to_js, wrong_option_type};
+use super::{bytes_argument, invalid_argument, reject_unknown_keys, to_js, wrong_option_type};
 use crate::dataset::ReaderOptions;
 use crate::deid::{self, DatasetOptions, DatasetScan, Input, Key, Operators, RedactOptions, TextScan};
 use crate::error::{Error, ErrorCode};
@@ -35,18 +35,7 @@ impl Options {
         }
         let unreadable =
             || Error::new(ErrorCode::InvalidOptions, "options could not be read; pass a plain object").with_subject("options");
-        let keys = js_sys::Reflect::own_keys(&options).map_err(|_| unreadable())?;
-        for key in keys.iter() {
-            let Some(key) = key.as_string() else { continue };
-            if !allowed.contains(&key.as_str()) {
-                let shown: String = key.chars().take(64).collect();
-                return Err(Error::new(
-                    ErrorCode::InvalidOptions,
-                    format!("unknown option {shown:?}; expected one of {}", allowed.join(", ")),
-                )
-                .with_subject(shown));
-            }
-        }
+        reject_unknown_keys(&options, "option", allowed, unreadable)?;
         let mut read = Options {
             input: Input::Text,
             scanner: Arc::new(Scanner::new(&ScanOptions::default())?),

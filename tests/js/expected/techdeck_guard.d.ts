@@ -1,6 +1,130 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** A Safe Harbor identifier type code. */
+export type PhiTypeCode =
+| "NAME"
+| "ADDRESS"
+| "CITY"
+| "ZIP"
+| "DATE"
+| "AGE_OVER_89"
+| "PHONE"
+| "FAX"
+| "EMAIL"
+| "SSN"
+| "MRN"
+| "HEALTH_PLAN_ID"
+| "ACCOUNT_NUMBER"
+| "LICENSE_NUMBER"
+| "VEHICLE_ID"
+| "DEVICE_ID"
+| "URL"
+| "IP_ADDRESS"
+| "OTHER_ID";
+
+/** A de-identification operator. */
+export type DeidOperator = "tag" | "mask" | "remove" | "hash" | "pseudonym" | "surrogate" | "shift" | "keep";
+
+/** The format of a file to scan or redact. */
+export type DeidFormat = "csv" | "json" | "jsonl" | "parquet" | "text";
+
+/** Progress of a streaming scan or redaction, passed to `onProgress` after each `feed`. */
+export interface DeidProgress {
+    bytesRead: number;
+}
+
+/** Options of `DatasetScanner`. */
+export interface DatasetScannerOptions {
+    format: DeidFormat;
+    /** The types to report; every type by default. */
+    types?: PhiTypeCode[];
+    /** Findings below this confidence are dropped; 0.5 by default. */
+    minConfidence?: number;
+    /** CSV delimiter; detected when absent. */
+    csvDelimiter?: "," | ";" | "|" | "\t";
+    /** Adds the found text to each finding. It is PHI: never log it. */
+    includeText?: boolean;
+    onProgress?: (progress: DeidProgress) => void;
+}
+
+/**
+ * The location of a finding: `{ row, column }` in CSV, `{ line, pointer }` in JSON Lines,
+ * `{ pointer }` in JSON, `{}` in text.
+ */
+export type PhiLocation =
+| { row: number; column: string }
+| { line: number; pointer: string }
+| { pointer: string }
+| Record<string, never>;
+
+/** One identifier found in a value (in the whole file for text). */
+export interface PhiFinding {
+    location: PhiLocation;
+    type: PhiTypeCode;
+    /** UTF-8 byte offset into the value (into the file for text). */
+    start: number;
+    end: number;
+    /** The same range in UTF-16 code units, for `String.prototype.slice` and highlighting. */
+    utf16: { start: number; end: number };
+    confidence: number;
+    recognizer: string;
+    /** Only with `includeText`. */
+    text?: string;
+}
+
+/** Counts and reader problems of a scan. */
+export interface ScanSummary {
+    bytes: number;
+    records: number;
+    values: number;
+    findings: number;
+    /** False when some value could not be read and was not scanned. */
+    complete: boolean;
+    problems: Finding[];
+}
+
+/** Options of `Redactor` and `redact`. */
+export interface RedactorOptions {
+    /** Parquet is not supported for redaction. */
+    format: DeidFormat;
+    /** Operator per type code (`"*"` for all), or `TYPE=OPERATOR` strings; `tag` by default. */
+    operators?: Partial<Record<PhiTypeCode | "*", DeidOperator>> | string[];
+    /** The per-dataset key of hash, pseudonym, surrogate and shift: 32 bytes. */
+    key?: Uint8Array;
+    /** The CSV column or JSON key naming the person a record is about, for date shifting. */
+    subjectField?: string;
+    types?: PhiTypeCode[];
+    minConfidence?: number;
+    csvDelimiter?: "," | ";" | "|" | "\t";
+    onProgress?: (progress: DeidProgress) => void;
+}
+
+/** The counts of a redaction's findings and changes. It never contains a value. */
+export interface SafeHarborReport {
+    format: "csv" | "json" | "jsonl" | "text";
+    /** False when some value could not be read or rewritten: do not share the output then. */
+    complete: boolean;
+    bytes: number;
+    records: number;
+    values: number;
+    changedValues: number;
+    types: { type: PhiTypeCode; operator: DeidOperator; found: number; changed: number }[];
+    locations: { location: string; type: PhiTypeCode; found: number; changed: number }[];
+    omittedLocations: number;
+    datesWithoutSubject: number;
+    unredactedValues: number;
+    problems: Finding[];
+}
+
+/** The result of `redact` and `Redactor.finish`. */
+export interface RedactResult {
+    output: Uint8Array;
+    report: SafeHarborReport;
+}
+
+
+
 /** Stable codes of `GuardError.code`. */
 export type GuardErrorCode =
 | "INVALID_OPTIONS"
@@ -10,7 +134,9 @@ export type GuardErrorCode =
 | "INPUT_TOO_LARGE"
 | "INVALID_JSON"
 | "ALREADY_FINISHED"
-| "UNKNOWN_ENDPOINT";
+| "UNKNOWN_ENDPOINT"
+| "INVALID_KEY"
+| "UNSUPPORTED_FORMAT";
 
 /** Stable codes of findings in reports. */
 export type FindingCode =
@@ -162,6 +288,62 @@ export interface RequestReport {
 
 
 /**
+ * A streaming PHI scan of a dataset or text file.
+ */
+export class DatasetScanner {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Reads the next chunk and returns the findings in the values it completed.
+     */
+    feed(chunk: Uint8Array): PhiFinding[];
+    /**
+     * Reads the end of the file and returns the last findings.
+     */
+    finish(): PhiFinding[];
+    /**
+     * Creates a scanner from options: `format` (required), `types`, `minConfidence`,
+     * `csvDelimiter`, `includeText` and `onProgress`.
+     */
+    constructor(options: DatasetScannerOptions);
+    /**
+     * Returns the counts and reader problems so far. A text scan has no records or problems.
+     */
+    summary(): ScanSummary;
+    /**
+     * Returns the number of bytes read so far.
+     */
+    readonly bytesRead: number;
+}
+
+/**
+ * A streaming redactor: each `feed` returns the output that is ready, and `finish` the rest
+ * and the Safe Harbor report.
+ */
+export class Redactor {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Reads the next chunk and returns the output bytes that are ready.
+     */
+    feed(chunk: Uint8Array): Uint8Array;
+    /**
+     * Reads the end of the input and returns `{ output, report }`: the last output bytes and
+     * the Safe Harbor report. Do not share the output when `report.complete` is false.
+     */
+    finish(): RedactResult;
+    /**
+     * Creates a redactor from options: `format` (required), `operators`, `key`,
+     * `subjectField`, `types`, `minConfidence`, `csvDelimiter` and `onProgress`.
+     */
+    constructor(options: RedactorOptions);
+    /**
+     * Returns the number of bytes read so far.
+     */
+    readonly bytesRead: number;
+}
+
+/**
  * A compiled request rule table.
  */
 export class RequestRules {
@@ -232,6 +414,12 @@ export class UploadValidator {
 }
 
 /**
+ * Redacts a whole file held in memory and returns `{ output, report }`. For large files, use
+ * `Redactor` chunk by chunk.
+ */
+export function redact(bytes: Uint8Array, options: RedactorOptions): RedactResult;
+
+/**
  * Validates a whole upload held in memory and returns the report.
  *
  * With `sanitize: true`, a valid CSV, JSON or JSON Lines upload also comes back as
@@ -249,9 +437,21 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
+    readonly __wbg_datasetscanner_free: (a: number, b: number) => void;
+    readonly __wbg_redactor_free: (a: number, b: number) => void;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
+    readonly datasetscanner_bytesRead: (a: number) => number;
+    readonly datasetscanner_feed: (a: number, b: any) => [number, number, number];
+    readonly datasetscanner_finish: (a: number) => [number, number, number];
+    readonly datasetscanner_new: (a: any) => [number, number, number];
+    readonly datasetscanner_summary: (a: number) => [number, number, number];
+    readonly redact: (a: any, b: any) => [number, number, number];
+    readonly redactor_bytesRead: (a: number) => number;
+    readonly redactor_feed: (a: number, b: any) => [number, number, number];
+    readonly redactor_finish: (a: number) => [number, number, number];
+    readonly redactor_new: (a: any) => [number, number, number];
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
@@ -271,8 +471,8 @@ export interface InitOutput {
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __wbindgen_start: () => void;
 }
 
