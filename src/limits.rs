@@ -62,3 +62,18 @@ pub const MAX_RULE_PATTERN_BYTES: usize = 1024;
 
 /// Maximum compiled size of one rule pattern, passed to the regex engine.
 pub const MAX_RULE_PATTERN_COMPILED_BYTES: usize = 256 * 1024;
+
+/// Maximum length of a dataset id, key id or conversation id in `seal`, in bytes of UTF-8.
+///
+/// The ids are bound into key wrapping, file headers and key derivation, and a file header
+/// stores each one after a one-byte length.
+pub const MAX_SEAL_ID_BYTES: usize = 255;
+
+/// Maximum length of an encrypted file's header in bytes, checked before the header is read.
+///
+/// The largest valid version 1 header (two 255-byte ids and a wrapped key) is 677 bytes.
+pub const MAX_SEAL_HEADER_BYTES: usize = 1024;
+
+/// Maximum size of the plaintext in one JSON package or one encrypted conversation, in bytes:
+/// 1 MiB, the limit the pipeline's `encrypt_conversation_content` sets.
+pub const MAX_SEAL_PACKAGE_BYTES: usize = 1024 * 1024;
