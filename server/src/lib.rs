@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod datakeys;
 pub mod error;
 pub mod http;
 pub mod keys;

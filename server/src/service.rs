@@ -126,7 +126,8 @@ impl KeyServer {
         Ok(Arc::new(KeyServer { config, store, keyring, limiter, snapshot: Mutex::new(None) }))
     }
 
-    async fn audit(&self, event: &Event<'_>) -> Result<(), ApiError> {
+    /// Appends an audit record; the caller fails its action when this fails.
+    pub(crate) async fn audit(&self, event: &Event<'_>) -> Result<(), ApiError> {
         audit::append(&self.store, &self.keyring, self.config.audit_checkpoint_every, event, now()).await.map(|_| ())
     }
 

@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::datakeys::DatasetAccess;
 use crate::error::{ApiError, ErrorKind};
 use crate::service::{Caller, KeyServer};
 use crate::tokens::ClientContext;
@@ -52,7 +53,16 @@ pub fn router(server: Arc<KeyServer>) -> Router {
         .route("/v1/logout-all", post(logout_all))
         .route("/v1/introspect", post(introspect))
         .route("/v1/revocations", get(revocations))
+        .route("/v1/datasets/{dataset_id}/keys", post(generate_data_key))
+        .route("/v1/datasets/{dataset_id}/keys/{key_id}", axum::routing::delete(destroy_data_key))
+        .route("/v1/datasets/{dataset_id}/keys/{key_id}/unwrap", post(unwrap_data_key))
+        .route("/v1/datasets/{dataset_id}/keys/{key_id}/rewrap", post(rewrap_data_key))
+        .route(
+            "/v1/datasets/{dataset_id}/keys/{key_id}/conversations/{conversation_id}",
+            post(conversation_key).delete(destroy_conversation_key),
+        )
         .route("/v1/admin/signing-keys/rotate", post(rotate_signing_key))
+        .route("/v1/admin/kek/rotate", post(rotate_kek))
         .route("/v1/admin/users/{id}/revoke-sessions", post(revoke_sessions))
         .route_layer(axum::middleware::from_fn(layers::mark_route))
         .fallback(not_found)
@@ -242,6 +252,79 @@ async fn revoke_sessions(
     require_admin(&caller)?;
     state.server.log_out_everywhere(&caller, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn generate_data_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    Path(dataset_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let access: DatasetAccess = if body.is_empty() { DatasetAccess::default() } else { parse_body(&headers, &body)? };
+    let created = state.server.generate_data_key(&caller, &dataset_id, access).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn unwrap_data_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    Path((dataset_id, key_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.server.unwrap_data_key(&caller, &dataset_id, &key_id).await?).into_response())
+}
+
+async fn rewrap_data_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    Path((dataset_id, key_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.server.rewrap_data_key(&caller, &dataset_id, &key_id).await?).into_response())
+}
+
+async fn destroy_data_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    Path((dataset_id, key_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.server.destroy_data_key(&caller, &dataset_id, &key_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn conversation_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    Path((dataset_id, key_id, conversation_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.server.conversation_key(&caller, &dataset_id, &key_id, &conversation_id).await?).into_response())
+}
+
+async fn destroy_conversation_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    Path((dataset_id, _key_id, conversation_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.server.destroy_conversation_key(&caller, &dataset_id, &conversation_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct KekRotateRequest {
+    #[serde(default)]
+    rewrap_all: bool,
+    min_decrypt_version: Option<u32>,
+}
+
+async fn rotate_kek(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let request: KekRotateRequest = if body.is_empty() { KekRotateRequest::default() } else { parse_body(&headers, &body)? };
+    let rotated = state.server.rotate_kek(&caller, request.rewrap_all, request.min_decrypt_version).await?;
+    Ok(Json(rotated).into_response())
 }
 
 async fn not_found() -> ApiError {

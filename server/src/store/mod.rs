@@ -6,7 +6,10 @@
 //! across server instances is a single conditional `UPDATE` whose affected-row count decides
 //! the outcome.
 
+mod datakeys;
 mod schema;
+
+pub use datakeys::{DataKeyRecord, DatasetRecord};
 
 use std::path::Path;
 use std::str::FromStr;

@@ -115,6 +115,59 @@ const V1_POSTGRES: &[&str] = &[
     )",
 ];
 
+const V2_COMMON: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS datasets (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        patients TEXT NOT NULL,
+        anonymized BIGINT NOT NULL,
+        created_at BIGINT NOT NULL
+    )",
+    "CREATE TABLE IF NOT EXISTS shredded_conversations (
+        dataset_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        destroyed_at BIGINT NOT NULL,
+        PRIMARY KEY (dataset_id, conversation_id)
+    )",
+    "INSERT INTO counters (name, value) VALUES ('kek_min_decrypt_version', 1) ON CONFLICT (name) DO NOTHING",
+];
+
+const V2_SQLITE: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS kek_versions (
+        version BIGINT PRIMARY KEY,
+        sealed_kek BLOB NOT NULL,
+        created_at BIGINT NOT NULL
+    )",
+    "CREATE TABLE IF NOT EXISTS data_keys (
+        dataset_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        kek_version BIGINT NOT NULL,
+        wrapped_key BLOB,
+        created_at BIGINT NOT NULL,
+        destroyed_at BIGINT,
+        PRIMARY KEY (dataset_id, key_id)
+    )",
+];
+
+const V2_POSTGRES: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS kek_versions (
+        version BIGINT PRIMARY KEY,
+        sealed_kek BYTEA NOT NULL,
+        created_at BIGINT NOT NULL
+    )",
+    "CREATE TABLE IF NOT EXISTS data_keys (
+        dataset_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        kek_version BIGINT NOT NULL,
+        wrapped_key BYTEA,
+        created_at BIGINT NOT NULL,
+        destroyed_at BIGINT,
+        PRIMARY KEY (dataset_id, key_id)
+    )",
+];
+
 /// Every migration, oldest first. A migration never changes once released.
-pub(super) const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, common: V1_COMMON, sqlite: V1_SQLITE, postgres: V1_POSTGRES }];
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, common: V1_COMMON, sqlite: V1_SQLITE, postgres: V1_POSTGRES },
+    Migration { version: 2, common: V2_COMMON, sqlite: V2_SQLITE, postgres: V2_POSTGRES },
+];
