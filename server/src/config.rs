@@ -344,3 +344,99 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: std::collections::HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(&move |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_specification() {
+        let c = config(&[("ENCRYPTION_MASTER_KEY", KEY)]).unwrap();
+        assert_eq!(c.algorithm, Algorithm::EdDsa);
+        assert_eq!(c.access_ttl, Duration::from_secs(900));
+        assert_eq!(c.refresh_ttl, Duration::from_secs(7 * 86_400));
+        assert_eq!(c.audit_retention, Duration::from_secs(2555 * 86_400));
+        assert_eq!(c.rate_limits.authentication, Rate { count: 20, period: Duration::from_secs(60) });
+        assert_eq!(c.rate_limits.default, Rate { count: 100, period: Duration::from_secs(60) });
+        assert_eq!(c.rate_limits.export, Rate { count: 10, period: Duration::from_secs(3600) });
+        assert_eq!(c.rate_limits.pipeline, Rate { count: 5, period: Duration::from_secs(3600) });
+        assert_eq!(c.database, Database::Sqlite(PathBuf::from("techdeck-keyserver.db")));
+        assert_eq!(c.refresh_grace, Duration::ZERO);
+        assert_eq!(format!("{:?}", c.master_key), "MasterKey(redacted)");
+    }
+
+    #[test]
+    fn missing_master_key_is_named() {
+        let error = config(&[]).unwrap_err();
+        assert_eq!(error.0.len(), 1);
+        assert!(error.0[0].starts_with("ENCRYPTION_MASTER_KEY is missing"), "{}", error.0[0]);
+    }
+
+    #[test]
+    fn short_master_key_is_rejected() {
+        let error = config(&[("ENCRYPTION_MASTER_KEY", "c2hvcnQ=")]).unwrap_err();
+        assert_eq!(error.0, vec!["ENCRYPTION_MASTER_KEY: expected exactly 32 bytes (256 bits) in standard base64"]);
+    }
+
+    #[test]
+    fn master_key_file_is_read() {
+        let path = std::env::temp_dir().join(format!("keyserver-master-{}", std::process::id()));
+        std::fs::write(&path, format!("{KEY}\n")).unwrap();
+        let c = config(&[("ENCRYPTION_MASTER_KEY_FILE", path.to_str().unwrap())]).unwrap();
+        assert_eq!(c.master_key.expose_secret(), &[7u8; 32]);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_its_variable() {
+        let error = config(&[
+            ("ENCRYPTION_MASTER_KEY", KEY),
+            ("JWT_ALGORITHM", "HS256"),
+            ("JWT_EXPIRATION_HOURS", "forever"),
+            ("RATE_LIMIT_AUTH", "20 per minute"),
+            ("REFRESH_GRACE_SECONDS", "120"),
+            ("DATABASE_URL", "mysql://x"),
+            ("HIPAA_COMPLIANCE_LEVEL", "basic"),
+            ("JWT_SECRET_KEY", "short"),
+        ])
+        .unwrap_err();
+        let names: Vec<&str> = error.0.iter().map(|p| p.split(':').next().unwrap()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "DATABASE_URL",
+                "JWT_ALGORITHM",
+                "JWT_SECRET_KEY",
+                "HIPAA_COMPLIANCE_LEVEL",
+                "JWT_EXPIRATION_HOURS",
+                "REFRESH_GRACE_SECONDS",
+                "RATE_LIMIT_AUTH"
+            ]
+        );
+        assert!(error.0[1].contains("\"HS256\""), "the unknown algorithm is named: {}", error.0[1]);
+    }
+
+    #[test]
+    fn postgres_url_and_overrides_are_taken() {
+        let c = config(&[
+            ("ENCRYPTION_MASTER_KEY", KEY),
+            ("DATABASE_URL", "postgres://u@127.0.0.1/db"),
+            ("JWT_ALGORITHM", "ES256"),
+            ("RATE_LIMIT_DEFAULT", "5/second"),
+            ("JWT_EXPIRATION_HOURS", "1"),
+        ])
+        .unwrap();
+        assert_eq!(c.database, Database::Postgres("postgres://u@127.0.0.1/db".into()));
+        assert_eq!(c.algorithm, Algorithm::Es256);
+        assert_eq!(c.rate_limits.default, Rate { count: 5, period: Duration::from_secs(1) });
+        assert_eq!(c.access_ttl, Duration::from_secs(3600));
+    }
+}

@@ -11,6 +11,7 @@ pub mod datakeys;
 pub mod error;
 pub mod http;
 pub mod keys;
+pub mod logging;
 pub mod ratelimit;
 pub mod service;
 pub mod store;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use techdeck_keyserver::{audit, http, Config, KeyServer};
+use techdeck_keyserver::{audit, http, logging, Config, KeyServer};
 use zeroize::Zeroizing;
 
 /// How often the maintenance task runs: key reload and rotation, purging expired rows.
@@ -92,10 +92,10 @@ fn main() -> ExitCode {
     runtime.block_on(run(cli.command, config))
 }
 
+/// Installs the JSON log on standard error, filtered by `KEYSERVER_LOG` (default `info`).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYSERVER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().json().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = std::env::var("KEYSERVER_LOG").unwrap_or_else(|_| "info".into());
+    let _ = tracing::subscriber::set_global_default(logging::subscriber(&filter, std::io::stderr));
 }
 
 async fn run(command: Command, config: Config) -> ExitCode {
@@ -139,7 +139,12 @@ async fn run(command: Command, config: Config) -> ExitCode {
         Command::Audit { command: AuditCommand::Verify } => match audit::verify(&server.store, &server.keyring).await {
             Ok(report) => match report.first_break {
                 None => {
-                    println!("audit chain verified: {} records, {} signed checkpoints", report.records, report.checkpoints);
+                    let plural = |n: u64, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+                    println!(
+                        "audit chain verified: {} and {}",
+                        plural(report.records, "record"),
+                        plural(report.checkpoints, "signed checkpoint")
+                    );
                     ExitCode::SUCCESS
                 }
                 Some(found) => {

@@ -293,3 +293,62 @@ async fn revoke_by_jti_needs_admin(db: Db) {
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
     assert_eq!(h.introspect(&admin, &user).await["active"], false);
 }
+
+#[tokio::test]
+async fn es256_tokens_verify_with_published_key() {
+    let h = location(Db::Sqlite).await.with("JWT_ALGORITHM", "ES256").start().await;
+    h.add_user("pia", "researcher", &[]).await;
+    let access = h.login("pia").await["access_token"].as_str().unwrap().to_string();
+    let (header, _) = jws_parts(&access);
+    assert_eq!(header["alg"], "ES256");
+    assert_eq!(header["typ"], "at+jwt");
+
+    let jwks = h.get("/.well-known/jwks.json").await.body;
+    let jwk = &jwks["keys"][0];
+    assert_eq!(jwk["kty"], "EC");
+    assert_eq!(jwk["crv"], "P-256");
+    assert_eq!(jwk["alg"], "ES256");
+    assert_eq!(jwk["kid"], header["kid"]);
+    use base64::Engine;
+    let coordinate = |name: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(jwk[name].as_str().unwrap()).unwrap();
+    let point = [vec![4u8], coordinate("x"), coordinate("y")].concat();
+    let key = ES256PublicKey::from_bytes(&point).unwrap();
+    key.verify_token::<Value>(&access, None).expect("ES256 token verifies");
+    assert_eq!(h.introspect(&access, &access).await["active"], true);
+}
+
+#[tokio::test]
+async fn session_binding_hashes_ip_and_user_agent() {
+    let h = location(Db::Sqlite).await.with("SESSION_BINDING", "true").start().await;
+    h.add_user("quin", "user", &[]).await;
+    let request = |path: &str, body: Value, agent: &str, bearer: Option<&str>| {
+        let mut builder = axum::http::Request::post(path).header("content-type", "application/json").header("user-agent", agent);
+        if let Some(token) = bearer {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        builder.body(axum::body::Body::from(body.to_string())).unwrap()
+    };
+    let login = h.send(request("/v1/login", json!({ "username": "quin", "password": PASSWORD }), "Browser/1", None)).await;
+    let access = login.body["access_token"].as_str().unwrap().to_string();
+    let (_, claims) = jws_parts(&access);
+    use base64::Engine;
+    let salt = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(claims["bind_salt"].as_str().unwrap()).unwrap();
+    assert_eq!(salt.len(), 16);
+    assert_eq!(claims["ip_hash"], techdeck_keyserver::tokens::binding_hash(&salt, "ip:", "127.0.0.1"));
+    assert_eq!(claims["user_agent_hash"], techdeck_keyserver::tokens::binding_hash(&salt, "ua:", "Browser/1"));
+
+    let same = h.send(request("/v1/logout-all", json!({}), "Browser/1", Some(&access))).await;
+    assert_eq!(same.status, StatusCode::NO_CONTENT);
+    let login = h.send(request("/v1/login", json!({ "username": "quin", "password": PASSWORD }), "Browser/1", None)).await;
+    let access = login.body["access_token"].as_str().unwrap().to_string();
+    let other = h.send(request("/v1/logout-all", json!({}), "Other/2", Some(&access))).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED, "a token used from another User-Agent is rejected");
+}
+
+#[test]
+fn canonical_ip_writes_mapped_ipv6_as_ipv4() {
+    use techdeck_keyserver::tokens::canonical_ip;
+    assert_eq!(canonical_ip("::ffff:10.0.0.1".parse().unwrap()), "10.0.0.1");
+    assert_eq!(canonical_ip("2001:DB8::1".parse().unwrap()), "2001:db8::1");
+    assert_eq!(canonical_ip("127.0.0.1".parse().unwrap()), "127.0.0.1");
+}

@@ -63,7 +63,7 @@ pub fn router(server: Arc<KeyServer>) -> Router {
         )
         .route("/v1/admin/signing-keys/rotate", post(rotate_signing_key))
         .route("/v1/admin/kek/rotate", post(rotate_kek))
-        .route("/v1/admin/users/{id}/revoke-sessions", post(revoke_sessions))
+        .route("/v1/admin/users/{user_id}/revoke-sessions", post(revoke_sessions))
         .route_layer(axum::middleware::from_fn(layers::mark_route))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -93,6 +93,11 @@ impl Location {
         copy
     }
 
+    /// Returns the environment variables of this location.
+    pub fn vars(&self) -> &HashMap<String, String> {
+        &self.vars
+    }
+
     pub fn config(&self) -> Config {
         let vars = self.vars.clone();
         Config::from_lookup(&move |name| vars.get(name).cloned()).expect("test configuration is valid")
