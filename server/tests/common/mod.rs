@@ -20,6 +20,8 @@ use serde_json::Value;
 use techdeck_keyserver::{Config, KeyServer};
 use tower::ServiceExt;
 
+pub mod process;
+
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The database a test runs against.
