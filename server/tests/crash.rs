@@ -71,7 +71,7 @@ async fn sigkill_during_burst_loses_nothing_acknowledged(db: Db) {
     let restarted = ServerProcess::start(&place, free_port(), &[]).await;
     drop(restarted);
     let h = place.start().await;
-    let acknowledged = acknowledged.lock().unwrap();
+    let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
     assert!(acknowledged.revoked_jtis.len() >= 5, "the burst ran: {} revocations", acknowledged.revoked_jtis.len());
     for token in &acknowledged.refresh_tokens {
         let record = h.server.store.refresh_token(&tokens::refresh_token_hash(token)).await.unwrap();
