@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the PostgreSQL and Redis servers that the key server's tests use, unless they are
-# running already, and waits until both answer. The tests find them at
+# running already, and waits until both respond. The tests find them at
 # KEYSERVER_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
 # KEYSERVER_TEST_REDIS_URL (default redis://127.0.0.1:6379), and fail when they are absent.
 #

@@ -53,7 +53,13 @@ impl Scenario {
     }
 }
 
-async fn call(client: &HttpClient, method: &str, url: &str, bearer: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+async fn call(
+    client: &HttpClient,
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
     let mut builder = hyper::Request::builder().method(method).uri(url);
     if body.is_some() {
         builder = builder.header("content-type", "application/json");
@@ -62,7 +68,8 @@ async fn call(client: &HttpClient, method: &str, url: &str, bearer: Option<&str>
         builder = builder.header("authorization", format!("Bearer {token}"));
     }
     let payload = body.map_or_else(Bytes::new, |b| Bytes::from(b.to_string()));
-    let response = client.request(builder.body(Full::new(payload)).unwrap()).await.expect("the server answers");
+    let response =
+        client.request(builder.body(Full::new(payload)).unwrap()).await.expect("the server answers");
     let status = response.status().as_u16();
     let bytes = response.into_body().collect().await.expect("the body arrives").to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
@@ -76,7 +83,13 @@ async fn login(client: &HttpClient, setup: &Setup, user: usize) -> Value {
 }
 
 /// Runs one worker until `deadline` and returns its latencies in microseconds.
-async fn worker(client: HttpClient, setup: Arc<Setup>, scenario: Scenario, index: usize, deadline: Instant) -> Vec<u64> {
+async fn worker(
+    client: HttpClient,
+    setup: Arc<Setup>,
+    scenario: Scenario,
+    index: usize,
+    deadline: Instant,
+) -> Vec<u64> {
     let user = index % setup.users;
     let mut state = match scenario {
         Scenario::Refresh | Scenario::Introspect => Some(login(&client, &setup, user).await),
@@ -87,19 +100,24 @@ async fn worker(client: HttpClient, setup: Arc<Setup>, scenario: Scenario, index
         let started = Instant::now();
         let status = match scenario {
             Scenario::Health => call(&client, "GET", &format!("{}/healthz", setup.base), None, None).await.0,
-            Scenario::Snapshot => call(&client, "GET", &format!("{}/v1/revocations", setup.base), None, None).await.0,
+            Scenario::Snapshot => {
+                call(&client, "GET", &format!("{}/v1/revocations", setup.base), None, None).await.0
+            }
             Scenario::Login => login(&client, &setup, user).await.get("access_token").map_or(500, |_| 200),
             Scenario::Refresh => {
                 let pair = state.as_ref().unwrap();
                 let body = json!({ "refresh_token": pair["refresh_token"] });
-                let (status, next) = call(&client, "POST", &format!("{}/v1/refresh", setup.base), None, Some(&body)).await;
+                let (status, next) =
+                    call(&client, "POST", &format!("{}/v1/refresh", setup.base), None, Some(&body)).await;
                 state = Some(next);
                 status
             }
             Scenario::Introspect => {
                 let token = state.as_ref().unwrap()["access_token"].as_str().unwrap().to_string();
                 let body = json!({ "token": token });
-                call(&client, "POST", &format!("{}/v1/introspect", setup.base), Some(&token), Some(&body)).await.0
+                call(&client, "POST", &format!("{}/v1/introspect", setup.base), Some(&token), Some(&body))
+                    .await
+                    .0
             }
         };
         assert_eq!(status, 200, "{} request failed", scenario.name());
@@ -114,12 +132,14 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 }
 
 async fn run(setup: Arc<Setup>, scenario: Scenario, concurrency: usize, seconds: u64) -> f64 {
-    let client: HttpClient = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(concurrency).build_http();
+    let client: HttpClient =
+        Client::builder(TokioExecutor::new()).pool_max_idle_per_host(concurrency).build_http();
     // Logins for the per-worker state happen before the clock starts.
     let deadline = Instant::now() + Duration::from_secs(seconds) + Duration::from_millis(500);
     let started = Instant::now() + Duration::from_millis(500);
-    let tasks: Vec<_> =
-        (0..concurrency).map(|i| tokio::spawn(worker(client.clone(), setup.clone(), scenario, i, deadline))).collect();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|i| tokio::spawn(worker(client.clone(), setup.clone(), scenario, i, deadline)))
+        .collect();
     let mut latencies = Vec::new();
     for task in tasks {
         latencies.extend(task.await.expect("worker finished"));

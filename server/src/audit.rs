@@ -105,7 +105,14 @@ impl<'a> Event<'a> {
 /// field, which is unambiguous whatever the fields contain. Hex encoded.
 pub fn chain_hash(prev_hash: &str, seq: i64, record: &AuditInsert<'_>) -> String {
     let material = json!([
-        prev_hash, seq, record.at, record.actor, record.action, record.resource, record.outcome, record.detail
+        prev_hash,
+        seq,
+        record.at,
+        record.actor,
+        record.action,
+        record.resource,
+        record.outcome,
+        record.detail
     ]);
     let digest = Sha256::digest(material.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -141,10 +148,22 @@ pub async fn append(
     Ok(seq)
 }
 
-async fn write_checkpoint(store: &Store, keyring: &Keyring, seq: i64, hash: &str, now: i64) -> Result<(), ApiError> {
+async fn write_checkpoint(
+    store: &Store,
+    keyring: &Keyring,
+    seq: i64,
+    hash: &str,
+    now: i64,
+) -> Result<(), ApiError> {
     let (jws, kid) = keyring.sign_bytes(&json!({ "audit_seq": seq, "audit_hash": hash }))?;
     store
-        .insert_checkpoint(&CheckpointRow { seq, hash: hash.to_string(), at: now, kid, signature: jws.into_bytes() })
+        .insert_checkpoint(&CheckpointRow {
+            seq,
+            hash: hash.to_string(),
+            at: now,
+            kid,
+            signature: jws.into_bytes(),
+        })
         .await
 }
 

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 /// The compliance level every token carries; `HIPAA_COMPLIANCE_LEVEL` may only name it.
 pub const COMPLIANCE_LEVEL: &str = "hipaa_plus_plus";
 
-/// Longest grace window for the retry of a rotated refresh token.
+/// Maximum grace window, in seconds, for the retry of a rotated refresh token.
 pub const MAX_REFRESH_GRACE_SECONDS: u64 = 60;
 
 /// The token signature algorithm. HMAC algorithms are not offered because every edge verifier
@@ -91,7 +91,7 @@ impl fmt::Debug for MasterKey {
     }
 }
 
-/// Where the data lives.
+/// The storage backend and its location.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Database {
     /// The embedded SQLite file, created on first start.
@@ -184,7 +184,9 @@ impl Reader<'_> {
     fn master_key(&mut self) -> MasterKey {
         let encoded = match (self.get("ENCRYPTION_MASTER_KEY"), self.get("ENCRYPTION_MASTER_KEY_FILE")) {
             (Some(_), Some(_)) => {
-                self.problems.push("ENCRYPTION_MASTER_KEY and ENCRYPTION_MASTER_KEY_FILE are both set; set one".into());
+                self.problems.push(
+                    "ENCRYPTION_MASTER_KEY and ENCRYPTION_MASTER_KEY_FILE are both set; set one".into(),
+                );
                 None
             }
             (Some(value), None) => Some(Zeroizing::new(value)),
@@ -213,7 +215,8 @@ impl Reader<'_> {
             None => {
                 if self.problems.iter().all(|p| !p.starts_with("ENCRYPTION_MASTER_KEY")) {
                     self.problems.push(
-                        "ENCRYPTION_MASTER_KEY: expected exactly 32 bytes (256 bits) in standard base64".into(),
+                        "ENCRYPTION_MASTER_KEY: expected exactly 32 bytes (256 bits) in standard base64"
+                            .into(),
                     );
                 }
                 MasterKey::new([0; 32])
@@ -242,14 +245,19 @@ impl Config {
 
         let bind_text = r.get("KEYSERVER_BIND").unwrap_or_else(|| "127.0.0.1:8787".into());
         let bind = bind_text.parse().unwrap_or_else(|_| {
-            r.problems.push(format!("KEYSERVER_BIND: expected an address such as 127.0.0.1:8787, got {bind_text:?}"));
+            r.problems.push(format!(
+                "KEYSERVER_BIND: expected an address such as 127.0.0.1:8787, got {bind_text:?}"
+            ));
             SocketAddr::from(([127, 0, 0, 1], 8787))
         });
 
         let database = match r.get("DATABASE_URL") {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Database::Postgres(url),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres(url)
+            }
             Some(_) => {
-                r.problems.push("DATABASE_URL: expected a postgres:// URL; unset it to use the SQLite file".into());
+                r.problems
+                    .push("DATABASE_URL: expected a postgres:// URL; unset it to use the SQLite file".into());
                 Database::Sqlite(PathBuf::new())
             }
             None => Database::Sqlite(PathBuf::from(
@@ -279,7 +287,9 @@ impl Config {
 
         let level = r.get("HIPAA_COMPLIANCE_LEVEL").unwrap_or_else(|| COMPLIANCE_LEVEL.into());
         if level != COMPLIANCE_LEVEL {
-            r.problems.push(format!("HIPAA_COMPLIANCE_LEVEL: only {COMPLIANCE_LEVEL:?} is supported, got {level:?}"));
+            r.problems.push(format!(
+                "HIPAA_COMPLIANCE_LEVEL: only {COMPLIANCE_LEVEL:?} is supported, got {level:?}"
+            ));
         }
 
         // The specification's default lifetime of 24 hours is far longer than an access token
@@ -383,7 +393,10 @@ mod tests {
     #[test]
     fn short_master_key_is_rejected() {
         let error = config(&[("ENCRYPTION_MASTER_KEY", "c2hvcnQ=")]).unwrap_err();
-        assert_eq!(error.0, vec!["ENCRYPTION_MASTER_KEY: expected exactly 32 bytes (256 bits) in standard base64"]);
+        assert_eq!(
+            error.0,
+            vec!["ENCRYPTION_MASTER_KEY: expected exactly 32 bytes (256 bits) in standard base64"]
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};
-use techdeck_guard::seal::{self, chunked, derive_conversation_key, unwrap_key, wrap_key, Kek, Key, WrapContext};
+use techdeck_guard::seal::{
+    self, chunked, derive_conversation_key, unwrap_key, wrap_key, Kek, Key, WrapContext,
+};
 
 use crate::audit::{Event, Outcome};
 use crate::error::{ApiError, ErrorKind};
@@ -16,7 +18,7 @@ use crate::keys::random_id;
 use crate::service::{now, Caller, KeyServer};
 use crate::store::DatasetRecord;
 
-/// Longest dataset, key or conversation id, as `seal` limits it.
+/// Maximum length of a dataset, key or conversation id in bytes, as `seal` limits it.
 pub const MAX_ID_BYTES: usize = techdeck_guard::limits::MAX_SEAL_ID_BYTES;
 
 /// The access facts sent with the first key of a dataset.
@@ -57,7 +59,9 @@ fn check_id(name: &str, value: &str) -> Result<(), ApiError> {
 pub fn may_access(caller: &Caller, dataset: &DatasetRecord) -> bool {
     match caller.role.as_str() {
         "admin" | "break_glass" => true,
-        "therapist" => !dataset.patients.is_empty() && dataset.patients.iter().all(|p| caller.patients.contains(p)),
+        "therapist" => {
+            !dataset.patients.is_empty() && dataset.patients.iter().all(|p| caller.patients.contains(p))
+        }
         "researcher" => dataset.anonymized,
         "user" => dataset.owner == caller.user_id,
         _ => false,
@@ -77,7 +81,9 @@ impl KeyServer {
             keks = self.store.keks().await?;
         }
         let (found, sealed) = match version {
-            Some(v) => keks.into_iter().find(|(n, _)| *n == v).ok_or_else(|| internal("a KEK version is missing"))?,
+            Some(v) => {
+                keks.into_iter().find(|(n, _)| *n == v).ok_or_else(|| internal("a KEK version is missing"))?
+            }
             None => keks.into_iter().last().ok_or_else(|| internal("no KEK exists"))?,
         };
         let bytes = zeroize::Zeroizing::new(
@@ -96,7 +102,8 @@ impl KeyServer {
     }
 
     async fn audited_denial(&self, caller: &Caller, action: &'static str, dataset_id: &str) -> ApiError {
-        let mut event = Event::new(&caller.user_id, action, dataset_id, Outcome::Denied).reason("not_authorized");
+        let mut event =
+            Event::new(&caller.user_id, action, dataset_id, Outcome::Denied).reason("not_authorized");
         event.break_glass = caller.break_glass();
         if let Err(error) = self.audit(&event).await {
             return error;
@@ -104,7 +111,12 @@ impl KeyServer {
         ApiError::new(ErrorKind::Forbidden, "your role or patient assignments do not cover this dataset")
     }
 
-    async fn authorized_dataset(&self, caller: &Caller, action: &'static str, dataset_id: &str) -> Result<DatasetRecord, ApiError> {
+    async fn authorized_dataset(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        dataset_id: &str,
+    ) -> Result<DatasetRecord, ApiError> {
         check_id("dataset_id", dataset_id)?;
         let dataset = self.store.dataset(dataset_id).await?.ok_or_else(not_found)?;
         if !may_access(caller, &dataset) {
@@ -113,16 +125,27 @@ impl KeyServer {
         Ok(dataset)
     }
 
-    async fn audit_success(&self, caller: &Caller, action: &'static str, resource: &str, kid: &str) -> Result<(), ApiError> {
+    async fn audit_success(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        resource: &str,
+        kid: &str,
+    ) -> Result<(), ApiError> {
         let mut event = Event::new(&caller.user_id, action, resource, Outcome::Success).kid(kid);
         event.break_glass = caller.break_glass();
         self.audit(&event).await
     }
 
-    /// Generates a data key for a dataset. The first key registers the dataset with `access`
-    /// (its patients and whether it is anonymized) and the caller as owner; later keys need
-    /// access to the dataset. Returns the plaintext key once, with its wrapped form.
-    pub async fn generate_data_key(&self, caller: &Caller, dataset_id: &str, access: DatasetAccess) -> Result<Value, ApiError> {
+    /// Generates a data key for a dataset and returns the plaintext key once, with its wrapped
+    /// form. The first key registers the dataset with `access` (its patients and whether it is
+    /// anonymized) and the caller as owner. Later keys need access to the dataset.
+    pub async fn generate_data_key(
+        &self,
+        caller: &Caller,
+        dataset_id: &str,
+        access: DatasetAccess,
+    ) -> Result<Value, ApiError> {
         check_id("dataset_id", dataset_id)?;
         for patient in &access.patients {
             check_id("patients[]", patient)?;
@@ -133,6 +156,7 @@ impl KeyServer {
             patients: access.patients,
             anonymized: access.anonymized,
         };
+
         if !may_access(caller, &proposed) {
             return Err(self.audited_denial(caller, "data_key.generate", dataset_id).await);
         }
@@ -140,11 +164,14 @@ impl KeyServer {
         if !may_access(caller, &dataset) {
             return Err(self.audited_denial(caller, "data_key.generate", dataset_id).await);
         }
+
         let kek = self.kek(None).await?;
         let key_id = random_id();
         let data_key = Key::generate().map_err(|_| internal("the random source failed"))?;
         let context = WrapContext { dataset_id, key_id: &key_id, kek_version: kek.version() };
-        let wrapped = wrap_key(&kek, &data_key, &context).map_err(|_| internal("wrapping the data key failed"))?;
+        let wrapped =
+            wrap_key(&kek, &data_key, &context).map_err(|_| internal("wrapping the data key failed"))?;
+
         self.store.insert_data_key(dataset_id, &key_id, kek.version(), &wrapped, now()).await?;
         self.audit_success(caller, "data_key.generate", &format!("{dataset_id}/{key_id}"), &key_id).await?;
         Ok(json!({
@@ -175,15 +202,27 @@ impl KeyServer {
     }
 
     /// Unwraps a dataset's data key for an authorized caller.
-    pub async fn unwrap_data_key(&self, caller: &Caller, dataset_id: &str, key_id: &str) -> Result<Value, ApiError> {
+    pub async fn unwrap_data_key(
+        &self,
+        caller: &Caller,
+        dataset_id: &str,
+        key_id: &str,
+    ) -> Result<Value, ApiError> {
         self.authorized_dataset(caller, "data_key.unwrap", dataset_id).await?;
         let (key, version) = self.open_data_key(dataset_id, key_id).await?;
         self.audit_success(caller, "data_key.unwrap", &format!("{dataset_id}/{key_id}"), key_id).await?;
-        Ok(json!({ "key_id": key_id, "data_key": STANDARD.encode(key.expose_secret()), "kek_version": version }))
+        Ok(
+            json!({ "key_id": key_id, "data_key": STANDARD.encode(key.expose_secret()), "kek_version": version }),
+        )
     }
 
     /// Rewraps a data key under the newest KEK without returning the plaintext.
-    pub async fn rewrap_data_key(&self, caller: &Caller, dataset_id: &str, key_id: &str) -> Result<Value, ApiError> {
+    pub async fn rewrap_data_key(
+        &self,
+        caller: &Caller,
+        dataset_id: &str,
+        key_id: &str,
+    ) -> Result<Value, ApiError> {
         self.authorized_dataset(caller, "data_key.rewrap", dataset_id).await?;
         let (key, _) = self.open_data_key(dataset_id, key_id).await?;
         let kek = self.kek(None).await?;
@@ -193,12 +232,19 @@ impl KeyServer {
             return Err(not_found());
         }
         self.audit_success(caller, "data_key.rewrap", &format!("{dataset_id}/{key_id}"), key_id).await?;
-        Ok(json!({ "key_id": key_id, "wrapped_key": STANDARD.encode(&wrapped), "kek_version": kek.version() }))
+        Ok(
+            json!({ "key_id": key_id, "wrapped_key": STANDARD.encode(&wrapped), "kek_version": kek.version() }),
+        )
     }
 
     /// Destroys a data key. Data encrypted under it cannot be decrypted again unless someone
     /// kept the plaintext key.
-    pub async fn destroy_data_key(&self, caller: &Caller, dataset_id: &str, key_id: &str) -> Result<(), ApiError> {
+    pub async fn destroy_data_key(
+        &self,
+        caller: &Caller,
+        dataset_id: &str,
+        key_id: &str,
+    ) -> Result<(), ApiError> {
         let dataset = self.authorized_dataset(caller, "data_key.destroy", dataset_id).await?;
         if caller.role != "admin" && dataset.owner != caller.user_id {
             return Err(self.audited_denial(caller, "data_key.destroy", dataset_id).await);
@@ -211,20 +257,33 @@ impl KeyServer {
     }
 
     /// Returns a conversation's key, derived from the dataset key, unless it was destroyed.
-    pub async fn conversation_key(&self, caller: &Caller, dataset_id: &str, key_id: &str, conversation_id: &str) -> Result<Value, ApiError> {
+    pub async fn conversation_key(
+        &self,
+        caller: &Caller,
+        dataset_id: &str,
+        key_id: &str,
+        conversation_id: &str,
+    ) -> Result<Value, ApiError> {
         self.authorized_dataset(caller, "conversation_key.unwrap", dataset_id).await?;
         check_id("conversation_id", conversation_id)?;
         if self.store.conversation_shredded(dataset_id, conversation_id).await? {
             return Err(ApiError::new(ErrorKind::NotFound, "this conversation's key was destroyed"));
         }
         let (key, _) = self.open_data_key(dataset_id, key_id).await?;
-        let derived = derive_conversation_key(&key, conversation_id).map_err(|_| internal("key derivation failed"))?;
-        self.audit_success(caller, "conversation_key.unwrap", &format!("{dataset_id}/{key_id}"), key_id).await?;
+        let derived =
+            derive_conversation_key(&key, conversation_id).map_err(|_| internal("key derivation failed"))?;
+        self.audit_success(caller, "conversation_key.unwrap", &format!("{dataset_id}/{key_id}"), key_id)
+            .await?;
         Ok(json!({ "key_id": key_id, "conversation_key": STANDARD.encode(derived.expose_secret()) }))
     }
 
     /// Destroys one conversation's key: the server never releases it again.
-    pub async fn destroy_conversation_key(&self, caller: &Caller, dataset_id: &str, conversation_id: &str) -> Result<(), ApiError> {
+    pub async fn destroy_conversation_key(
+        &self,
+        caller: &Caller,
+        dataset_id: &str,
+        conversation_id: &str,
+    ) -> Result<(), ApiError> {
         let dataset = self.authorized_dataset(caller, "conversation_key.destroy", dataset_id).await?;
         if caller.role != "admin" && dataset.owner != caller.user_id {
             return Err(self.audited_denial(caller, "conversation_key.destroy", dataset_id).await);
@@ -236,7 +295,12 @@ impl KeyServer {
 
     /// Rotates the KEK: creates the next version, optionally rewraps every live key under it,
     /// and optionally raises the minimum decryption version. Admin only.
-    pub async fn rotate_kek(&self, caller: &Caller, rewrap_all: bool, min_decrypt_version: Option<u32>) -> Result<Value, ApiError> {
+    pub async fn rotate_kek(
+        &self,
+        caller: &Caller,
+        rewrap_all: bool,
+        min_decrypt_version: Option<u32>,
+    ) -> Result<Value, ApiError> {
         if caller.role != "admin" {
             return Err(self.audited_denial(caller, "kek.rotate", "kek").await);
         }
@@ -244,11 +308,18 @@ impl KeyServer {
         let next = current + 1;
         if let Some(min) = min_decrypt_version {
             if min == 0 || min > next {
-                return Err(ApiError::new(ErrorKind::InvalidRequest, format!("min_decrypt_version must be 1 to {next}")));
+                return Err(ApiError::new(
+                    ErrorKind::InvalidRequest,
+                    format!("min_decrypt_version must be 1 to {next}"),
+                ));
             }
         }
+
         if !self.create_kek(next).await? {
-            return Err(ApiError::new(ErrorKind::Conflict, "another KEK rotation ran at the same moment; retry"));
+            return Err(ApiError::new(
+                ErrorKind::Conflict,
+                "another KEK rotation ran at the same moment; retry",
+            ));
         }
         // Lowering the minimum takes effect before the rewrap, so the keys it unlocks move to
         // the new KEK too. Raising it takes effect after, so the rewrap can still read them.
@@ -256,13 +327,15 @@ impl KeyServer {
         if let Some(min) = min_decrypt_version.filter(|&m| m < old_min) {
             self.store.set_kek_min_decrypt_version(min).await?;
         }
+
         let mut rewrapped = 0u64;
         if rewrap_all {
             let kek = self.kek(Some(next)).await?;
             for (dataset_id, key_id) in self.store.keys_below_kek(next).await? {
                 let (key, _) = self.open_data_key(&dataset_id, &key_id).await?;
                 let context = WrapContext { dataset_id: &dataset_id, key_id: &key_id, kek_version: next };
-                let wrapped = wrap_key(&kek, &key, &context).map_err(|_| internal("wrapping the data key failed"))?;
+                let wrapped =
+                    wrap_key(&kek, &key, &context).map_err(|_| internal("wrapping the data key failed"))?;
                 if self.store.update_wrapped_key(&dataset_id, &key_id, next, &wrapped).await? {
                     rewrapped += 1;
                 }
@@ -273,6 +346,8 @@ impl KeyServer {
         }
         let version = next.to_string();
         self.audit_success(caller, "kek.rotate", "kek", &version).await?;
-        Ok(json!({ "kek_version": next, "rewrapped": rewrapped, "min_decrypt_version": self.store.kek_min_decrypt_version().await? }))
+        Ok(
+            json!({ "kek_version": next, "rewrapped": rewrapped, "min_decrypt_version": self.store.kek_min_decrypt_version().await? }),
+        )
     }
 }

@@ -78,7 +78,7 @@ impl ApiError {
         ApiError { kind, message: message.into(), retry_after: None }
     }
 
-    /// Creates a `RATE_LIMITED` error that tells the client when to retry, in seconds.
+    /// Creates a `RATE_LIMITED` error with the `Retry-After` delay in seconds.
     pub fn rate_limited(retry_after: u64) -> Self {
         ApiError {
             kind: ErrorKind::RateLimited,

@@ -21,7 +21,7 @@ use crate::config::{Algorithm, MasterKey};
 use crate::error::{ApiError, ErrorKind};
 use crate::store::{SigningKeyRecord, Store};
 
-/// Longest time an instance signs with a key that another instance has retired.
+/// Maximum time an instance signs with a key that another instance has retired.
 pub const RELOAD_INTERVAL: Duration = Duration::from_secs(30);
 
 /// Shortest time between two reloads triggered by an unknown `kid`, so a flood of forged
@@ -138,7 +138,10 @@ impl Keyring {
             }
             Algorithm::Es256 => {
                 let pair = ES256KeyPair::generate();
-                (pair.public_key().public_key().to_bytes_uncompressed(), zeroize::Zeroizing::new(pair.to_bytes()))
+                (
+                    pair.public_key().public_key().to_bytes_uncompressed(),
+                    zeroize::Zeroizing::new(pair.to_bytes()),
+                )
             }
         };
         let sealed = chunked::encrypt(&self.master_key(), &seal_context(&kid), &private_key)
@@ -220,7 +223,8 @@ impl Keyring {
     /// `kid`.
     pub fn sign_bytes(&self, payload: &Value) -> Result<(String, String), ApiError> {
         // A checkpoint never expires: it has to verify for as long as the audit log is kept.
-        let mut claims = Claims::with_custom_claims(payload.clone(), jwt_simple::prelude::Duration::from_secs(0));
+        let mut claims =
+            Claims::with_custom_claims(payload.clone(), jwt_simple::prelude::Duration::from_secs(0));
         claims.expires_at = None;
         self.sign(claims, "checkpoint+jwt")
     }
@@ -252,7 +256,12 @@ impl Keyring {
 
     /// Returns the JWK Set document.
     pub fn jwks(&self) -> Value {
-        self.loaded.read().expect("keyring lock").as_ref().map(|l| l.jwks.clone()).unwrap_or(json!({ "keys": [] }))
+        self.loaded
+            .read()
+            .expect("keyring lock")
+            .as_ref()
+            .map(|l| l.jwks.clone())
+            .unwrap_or(json!({ "keys": [] }))
     }
 }
 

@@ -17,7 +17,11 @@ use zeroize::Zeroizing;
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
 #[derive(Parser)]
-#[command(name = "techdeck-keyserver", version, about = "Issue, rotate and revoke techdeck-guard tokens and keys")]
+#[command(
+    name = "techdeck-keyserver",
+    version,
+    about = "Issue, rotate and revoke techdeck-guard tokens and keys"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -136,28 +140,36 @@ async fn run(command: Command, config: Config) -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Audit { command: AuditCommand::Verify } => match audit::verify(&server.store, &server.keyring).await {
-            Ok(report) => match report.first_break {
-                None => {
-                    let plural = |n: u64, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
-                    println!(
-                        "audit chain verified: {} and {}",
-                        plural(report.records, "record"),
-                        plural(report.checkpoints, "signed checkpoint")
-                    );
-                    ExitCode::SUCCESS
+        Command::Audit { command: AuditCommand::Verify } => {
+            match audit::verify(&server.store, &server.keyring).await {
+                Ok(report) => match report.first_break {
+                    None => {
+                        let plural = |n: u64, word: &str| {
+                            if n == 1 {
+                                format!("{n} {word}")
+                            } else {
+                                format!("{n} {word}s")
+                            }
+                        };
+                        println!(
+                            "audit chain verified: {} and {}",
+                            plural(report.records, "record"),
+                            plural(report.checkpoints, "signed checkpoint")
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Some(found) => {
+                        println!("audit chain broken at record {}: {}", found.seq, found.reason);
+                        println!("({} records before it verified)", report.records);
+                        ExitCode::from(1)
+                    }
+                },
+                Err(error) => {
+                    eprintln!("cannot read the audit log: {}", error.message());
+                    ExitCode::from(2)
                 }
-                Some(found) => {
-                    println!("audit chain broken at record {}: {}", found.seq, found.reason);
-                    println!("({} records before it verified)", report.records);
-                    ExitCode::from(1)
-                }
-            },
-            Err(error) => {
-                eprintln!("cannot read the audit log: {}", error.message());
-                ExitCode::from(2)
             }
-        },
+        }
     }
 }
 

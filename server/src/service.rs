@@ -26,15 +26,15 @@ pub const SNAPSHOT_TYP: &str = "revocation+jwt";
 /// read per interval. A revocation reaches the snapshot after at most this long.
 const SNAPSHOT_CACHE: Duration = Duration::from_secs(1);
 
-/// Longest user name and password accepted, checked before hashing.
+/// Maximum lengths of a user name and a password in bytes, checked before hashing.
 pub const MAX_USERNAME_BYTES: usize = 128;
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Shortest password `user add` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// A hash verified when the user name is unknown, so that the response time does not tell
-/// whether the account exists. It is made once, with the same cost as real hashes.
+/// Returns a hash to verify when the user name is unknown, so that the response time does not
+/// reveal whether the account exists. It is made once, with the same cost as real hashes.
 fn dummy_hash() -> String {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default()).clone()
@@ -99,7 +99,8 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 impl KeyServer {
@@ -128,7 +129,9 @@ impl KeyServer {
 
     /// Appends an audit record; the caller fails its action when this fails.
     pub(crate) async fn audit(&self, event: &Event<'_>) -> Result<(), ApiError> {
-        audit::append(&self.store, &self.keyring, self.config.audit_checkpoint_every, event, now()).await.map(|_| ())
+        audit::append(&self.store, &self.keyring, self.config.audit_checkpoint_every, event, now())
+            .await
+            .map(|_| ())
     }
 
     /// Creates a user with an Argon2id password hash. Returns the new user id.
@@ -151,7 +154,10 @@ impl KeyServer {
                 format!("unknown role {role:?}; use one of {}", tokens::ROLES.join(", ")),
             ));
         }
-        if username.is_empty() || username.len() > MAX_USERNAME_BYTES || username.chars().any(char::is_control) {
+        if username.is_empty()
+            || username.len() > MAX_USERNAME_BYTES
+            || username.chars().any(char::is_control)
+        {
             return Err(ApiError::new(
                 ErrorKind::InvalidRequest,
                 format!("the user name must have 1 to {MAX_USERNAME_BYTES} bytes and no control characters"),
@@ -187,7 +193,12 @@ impl KeyServer {
     ///
     /// `RATE_LIMITED` after too many attempts from the IP or for the user name,
     /// `INVALID_CREDENTIALS` for a wrong name or password or a disabled account.
-    pub async fn login(&self, username: &str, password: &str, context: &ClientContext) -> Result<TokenResponse, ApiError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        context: &ClientContext,
+    ) -> Result<TokenResponse, ApiError> {
         let rate = self.config.rate_limits.authentication;
         if let Some(ip) = context.ip {
             self.limiter.enforce(&format!("auth:ip:{}", tokens::canonical_ip(ip)), rate).await?;
@@ -200,26 +211,36 @@ impl KeyServer {
         let user = self.store.user_by_name(username).await?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let password = zeroize::Zeroizing::new(password.to_string());
-        let matches = tokio::task::spawn_blocking(move || password_matches(&password, &hash.unwrap_or_else(dummy_hash)))
-            .await
-            .map_err(|_| ApiError::new(ErrorKind::Internal, "password check failed"))?;
+        let matches = tokio::task::spawn_blocking(move || {
+            password_matches(&password, &hash.unwrap_or_else(dummy_hash))
+        })
+        .await
+        .map_err(|_| ApiError::new(ErrorKind::Internal, "password check failed"))?;
         let user = match user {
             Some(user) if matches && !user.disabled => user,
             Some(user) => {
                 let reason = if user.disabled { "account_disabled" } else { "bad_password" };
-                self.audit(&Event::new("anonymous", "login", &user.id, Outcome::Failure).reason(reason)).await?;
+                self.audit(&Event::new("anonymous", "login", &user.id, Outcome::Failure).reason(reason))
+                    .await?;
                 return Err(invalid_credentials());
             }
             None => {
-                self.audit(&Event::new("anonymous", "login", "unknown_user", Outcome::Failure).reason("unknown_user"))
-                    .await?;
+                self.audit(
+                    &Event::new("anonymous", "login", "unknown_user", Outcome::Failure)
+                        .reason("unknown_user"),
+                )
+                .await?;
                 return Err(invalid_credentials());
             }
         };
         self.start_session(&user, context).await
     }
 
-    async fn start_session(&self, user: &UserRecord, context: &ClientContext) -> Result<TokenResponse, ApiError> {
+    async fn start_session(
+        &self,
+        user: &UserRecord,
+        context: &ClientContext,
+    ) -> Result<TokenResponse, ApiError> {
         let now = now();
         let family_id = random_id();
         let refresh_token = tokens::new_refresh_token();
@@ -238,8 +259,10 @@ impl KeyServer {
                 access_expires_at: access.expires_at as i64,
             })
             .await?;
-        self.audit(&Event::new(&user.id, "login", &family_id, Outcome::Success).jti(&access.jti).kid(&access.kid))
-            .await?;
+        self.audit(
+            &Event::new(&user.id, "login", &family_id, Outcome::Success).jti(&access.jti).kid(&access.kid),
+        )
+        .await?;
         Ok(self.token_response(access.token, refresh_token))
     }
 
@@ -281,18 +304,25 @@ impl KeyServer {
 
     /// Rotates a refresh token: the presented token stops working and a new pair is returned.
     ///
-    /// A token that was rotated already revokes its whole family (a security event), except
-    /// within the configured grace window when it is the immediately preceding token and its
-    /// successor is unused; the successor is then rotated in its place.
+    /// A token that was rotated already revokes its whole family, which is logged as a security
+    /// event. The exception is a retry within the configured grace window: when the token is the
+    /// immediately preceding one and its successor is unused, the successor is rotated instead.
     ///
     /// # Errors
     ///
     /// `INVALID_TOKEN` for an unknown, expired or revoked token, `REFRESH_TOKEN_REUSED` when
     /// reuse revoked the family, `RATE_LIMITED`.
-    pub async fn refresh(&self, refresh_token: &str, context: &ClientContext) -> Result<TokenResponse, ApiError> {
+    pub async fn refresh(
+        &self,
+        refresh_token: &str,
+        context: &ClientContext,
+    ) -> Result<TokenResponse, ApiError> {
         if let Some(ip) = context.ip {
             self.limiter
-                .enforce(&format!("refresh:ip:{}", tokens::canonical_ip(ip)), self.config.rate_limits.authentication)
+                .enforce(
+                    &format!("refresh:ip:{}", tokens::canonical_ip(ip)),
+                    self.config.rate_limits.authentication,
+                )
                 .await?;
         }
         if refresh_token.is_empty() || refresh_token.len() > tokens::MAX_TOKEN_BYTES {
@@ -300,21 +330,30 @@ impl KeyServer {
         }
         let hash = tokens::refresh_token_hash(refresh_token);
         let Some(record) = self.store.refresh_token(&hash).await? else {
-            self.audit(&Event::new("anonymous", "refresh", "unknown_token", Outcome::Failure).reason("unknown_token"))
-                .await?;
+            self.audit(
+                &Event::new("anonymous", "refresh", "unknown_token", Outcome::Failure)
+                    .reason("unknown_token"),
+            )
+            .await?;
             return Err(invalid_token());
         };
         let now = now();
         if record.family_revoked || record.state == "revoked" || record.expires_at <= now {
             let reason = if record.expires_at <= now { "expired" } else { "family_revoked" };
-            self.audit(&Event::new(&record.user_id, "refresh", &record.family_id, Outcome::Denied).reason(reason)).await?;
+            self.audit(
+                &Event::new(&record.user_id, "refresh", &record.family_id, Outcome::Denied).reason(reason),
+            )
+            .await?;
             return Err(invalid_token());
         }
         let user = match self.store.user_by_id(&record.user_id).await? {
             Some(user) if !user.disabled => user,
             _ => {
-                self.audit(&Event::new(&record.user_id, "refresh", &record.family_id, Outcome::Denied).reason("account_disabled"))
-                    .await?;
+                self.audit(
+                    &Event::new(&record.user_id, "refresh", &record.family_id, Outcome::Denied)
+                        .reason("account_disabled"),
+                )
+                .await?;
                 return Err(invalid_token());
             }
         };
@@ -349,16 +388,24 @@ impl KeyServer {
             return self.reuse_detected(&record.user_id, &record.family_id, now).await;
         }
         let reason = if expect_successor.is_some() { Some("grace_retry") } else { None };
-        let mut event = Event::new(&user.id, "refresh", &record.family_id, Outcome::Success).jti(&access.jti).kid(&access.kid);
+        let mut event = Event::new(&user.id, "refresh", &record.family_id, Outcome::Success)
+            .jti(&access.jti)
+            .kid(&access.kid);
         event.reason = reason;
         self.audit(&event).await?;
         Ok(self.token_response(access.token, new_token))
     }
 
-    async fn reuse_detected(&self, user_id: &str, family_id: &str, now: i64) -> Result<TokenResponse, ApiError> {
+    async fn reuse_detected(
+        &self,
+        user_id: &str,
+        family_id: &str,
+        now: i64,
+    ) -> Result<TokenResponse, ApiError> {
         self.store.revoke_family(family_id, now).await?;
         tracing::warn!(user_id, family_id, "refresh token reuse detected; the family is revoked");
-        self.audit(&Event::new(user_id, "refresh.reuse", family_id, Outcome::Alert).reason("family_revoked")).await?;
+        self.audit(&Event::new(user_id, "refresh.reuse", family_id, Outcome::Alert).reason("family_revoked"))
+            .await?;
         Err(ApiError::new(
             ErrorKind::RefreshReused,
             "this refresh token was used already, so its session is revoked; log in again",
@@ -389,17 +436,26 @@ impl KeyServer {
     /// older than its user's not-before time.
     async fn verify_active(&self, token: &str) -> Result<Option<VerifiedAccess>, ApiError> {
         let now = now();
-        let verified =
-            match tokens::verify_access(&self.keyring, &self.config.issuer, &self.config.audience, token, now).await {
-                Ok(v) => v,
-                Err(e) if e.kind() == ErrorKind::InvalidToken => return Ok(None),
-                Err(e) => return Err(e),
-            };
+        let verified = match tokens::verify_access(
+            &self.keyring,
+            &self.config.issuer,
+            &self.config.audience,
+            token,
+            now,
+        )
+        .await
+        {
+            Ok(v) => v,
+            Err(e) if e.kind() == ErrorKind::InvalidToken => return Ok(None),
+            Err(e) => return Err(e),
+        };
         if self.store.is_revoked(&verified.jti).await? {
             return Ok(None);
         }
         match self.store.user_by_id(&verified.sub).await? {
-            Some(user) if !user.disabled && verified.issued_at as i64 >= user.not_before => Ok(Some(verified)),
+            Some(user) if !user.disabled && verified.issued_at as i64 >= user.not_before => {
+                Ok(Some(verified))
+            }
             _ => Ok(None),
         }
     }
@@ -416,7 +472,10 @@ impl KeyServer {
             tokens::verify_access(&self.keyring, &self.config.issuer, &self.config.audience, token, now).await
         {
             self.store.revoke_jti(&verified.jti, verified.expires_at as i64, now).await?;
-            self.audit(&Event::new(actor, "token.revoke", &verified.sub, Outcome::Success).jti(&verified.jti)).await?;
+            self.audit(
+                &Event::new(actor, "token.revoke", &verified.sub, Outcome::Success).jti(&verified.jti),
+            )
+            .await?;
             return Ok(());
         }
         if let Some(record) = self.store.refresh_token(&tokens::refresh_token_hash(token)).await? {
@@ -433,7 +492,10 @@ impl KeyServer {
     /// `FORBIDDEN` unless the caller is an admin.
     pub async fn revoke_jti(&self, caller: &Caller, jti: &str) -> Result<(), ApiError> {
         if caller.role != "admin" {
-            self.audit(&Event::new(&caller.user_id, "token.revoke", jti, Outcome::Denied).reason("not_admin")).await?;
+            self.audit(
+                &Event::new(&caller.user_id, "token.revoke", jti, Outcome::Denied).reason("not_admin"),
+            )
+            .await?;
             return Err(ApiError::new(ErrorKind::Forbidden, "only an admin may revoke a token by jti"));
         }
         if jti.is_empty() || jti.len() > 256 {
@@ -499,7 +561,8 @@ impl KeyServer {
         let (seq, revoked) = self.store.revoked_list(now).await?;
         let not_before: serde_json::Map<String, Value> =
             self.store.not_before_times().await?.into_iter().map(|(sub, t)| (sub, json!(t))).collect();
-        let revoked: Vec<Value> = revoked.into_iter().map(|(jti, exp)| json!({ "jti": jti, "exp": exp })).collect();
+        let revoked: Vec<Value> =
+            revoked.into_iter().map(|(jti, exp)| json!({ "jti": jti, "exp": exp })).collect();
         let max_age = self.config.snapshot_max_age.as_secs();
         let mut claims = Claims::with_custom_claims(
             json!({ "seq": seq, "revoked": revoked, "not_before": not_before }),
@@ -517,7 +580,9 @@ impl KeyServer {
     /// Rotates the token signing key. The old keys stay published until the tokens they signed
     /// have expired.
     pub async fn rotate_signing_key(&self, actor: &str) -> Result<String, ApiError> {
-        let overlap = self.config.access_ttl + self.config.snapshot_max_age + Duration::from_secs(tokens::CLOCK_SKEW_SECONDS);
+        let overlap = self.config.access_ttl
+            + self.config.snapshot_max_age
+            + Duration::from_secs(tokens::CLOCK_SKEW_SECONDS);
         let kid = self.keyring.rotate(now(), overlap).await?;
         self.audit(&Event::new(actor, "signing_key.rotate", &kid, Outcome::Success).kid(&kid)).await?;
         Ok(kid)

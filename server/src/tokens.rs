@@ -25,7 +25,7 @@ pub const ACCESS_TYP: &str = "at+jwt";
 /// Clock skew tolerated when this server verifies a token.
 pub const CLOCK_SKEW_SECONDS: u64 = 30;
 
-/// Longest token this server parses, checked before decoding.
+/// Maximum token length in bytes that this server parses, checked before decoding.
 pub const MAX_TOKEN_BYTES: usize = 8192;
 
 /// The roles a user can have. `break_glass` is emergency access, flagged in every audit
@@ -60,7 +60,7 @@ pub struct ClientContext {
     pub user_agent: Option<String>,
 }
 
-/// What an access token is issued for.
+/// The user, session and lifetime an access token is issued for.
 pub struct AccessGrant<'a> {
     pub user_id: &'a str,
     pub role: &'a str,

@@ -88,7 +88,11 @@ async fn forged_checkpoint_is_reported(db: Db) {
         .execute_raw(&format!("UPDATE audit_log SET outcome = 'failure', hash = '{hash}' WHERE seq = 4"))
         .await
         .unwrap();
-    h.server.store.execute_raw(&format!("UPDATE audit_checkpoints SET hash = '{hash}' WHERE seq = 4")).await.unwrap();
+    h.server
+        .store
+        .execute_raw(&format!("UPDATE audit_checkpoints SET hash = '{hash}' WHERE seq = 4"))
+        .await
+        .unwrap();
     let found = first_break(&h).await.expect("a break");
     assert_eq!(found.seq, 4);
     assert!(found.reason.contains("checkpoint"), "{}", found.reason);

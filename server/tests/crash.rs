@@ -13,7 +13,7 @@ use techdeck_keyserver::{audit, tokens};
 
 both_backends!(sigkill_during_burst_loses_nothing_acknowledged);
 
-/// What the server acknowledged with a 2xx answer before it died.
+/// What the server acknowledged with a 200 response before it died.
 #[derive(Default)]
 struct Acknowledged {
     refresh_tokens: Vec<String>,
@@ -22,7 +22,10 @@ struct Acknowledged {
 }
 
 async fn sigkill_during_burst_loses_nothing_acknowledged(db: Db) {
-    let place = location(db).await.with("RATE_LIMIT_AUTH", "100000/second").with("RATE_LIMIT_DEFAULT", "100000/second");
+    let place = location(db)
+        .await
+        .with("RATE_LIMIT_AUTH", "100000/second")
+        .with("RATE_LIMIT_DEFAULT", "100000/second");
     {
         let setup = place.start().await;
         for i in 0..4 {
@@ -41,11 +44,14 @@ async fn sigkill_during_burst_loses_nothing_acknowledged(db: Db) {
         workers.push(tokio::spawn(async move {
             let client = http_client();
             let login = json!({ "username": format!("crash{i}"), "password": PASSWORD });
-            let Ok((200, pair)) = post(&client, &format!("{base}/v1/login"), None, &login).await else { return };
+            let Ok((200, pair)) = post(&client, &format!("{base}/v1/login"), None, &login).await else {
+                return;
+            };
             let mut refresh = pair["refresh_token"].as_str().unwrap().to_string();
             loop {
                 let Ok((200, pair)) =
-                    post(&client, &format!("{base}/v1/refresh"), None, &json!({ "refresh_token": refresh })).await
+                    post(&client, &format!("{base}/v1/refresh"), None, &json!({ "refresh_token": refresh }))
+                        .await
                 else {
                     return;
                 };
@@ -54,7 +60,8 @@ async fn sigkill_during_burst_loses_nothing_acknowledged(db: Db) {
                 let jti = jws_parts(&access).1["jti"].as_str().unwrap().to_string();
                 acknowledged.lock().unwrap().refresh_tokens.push(refresh.clone());
                 acknowledged.lock().unwrap().access_jtis.push(jti.clone());
-                let Ok((200, _)) = post(&client, &format!("{base}/v1/revoke"), None, &json!({ "token": access })).await
+                let Ok((200, _)) =
+                    post(&client, &format!("{base}/v1/revoke"), None, &json!({ "token": access })).await
                 else {
                     return;
                 };
@@ -72,13 +79,20 @@ async fn sigkill_during_burst_loses_nothing_acknowledged(db: Db) {
     drop(restarted);
     let h = place.start().await;
     let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
-    assert!(acknowledged.revoked_jtis.len() >= 5, "the burst ran: {} revocations", acknowledged.revoked_jtis.len());
+    assert!(
+        acknowledged.revoked_jtis.len() >= 5,
+        "the burst ran: {} revocations",
+        acknowledged.revoked_jtis.len()
+    );
     for token in &acknowledged.refresh_tokens {
         let record = h.server.store.refresh_token(&tokens::refresh_token_hash(token)).await.unwrap();
         assert!(record.is_some(), "an acknowledged refresh token was lost");
     }
     for jti in &acknowledged.access_jtis {
-        assert!(h.server.store.access_token_family(jti).await.unwrap().is_some(), "an issued access token was lost");
+        assert!(
+            h.server.store.access_token_family(jti).await.unwrap().is_some(),
+            "an issued access token was lost"
+        );
     }
     for jti in &acknowledged.revoked_jtis {
         assert!(h.server.store.is_revoked(jti).await.unwrap(), "an acknowledged revocation was lost");

@@ -17,7 +17,9 @@ async fn harness() -> common::Harness {
 #[tokio::test]
 async fn every_response_has_security_headers() {
     let h = harness().await;
-    for reply in [h.get("/healthz").await, h.get("/nope").await, h.post_json("/v1/login", None, json!({})).await] {
+    for reply in
+        [h.get("/healthz").await, h.get("/nope").await, h.post_json("/v1/login", None, json!({})).await]
+    {
         assert_eq!(reply.headers["x-content-type-options"], "nosniff");
         assert_eq!(reply.headers["x-frame-options"], "DENY");
         assert_eq!(reply.headers["x-xss-protection"], "1; mode=block");
@@ -40,7 +42,8 @@ async fn errors_are_json_with_codes() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.body["error"]["code"], "INVALID_REQUEST");
 
-    let text = Request::post("/v1/login").header("content-type", "text/plain").body(Body::from("hi")).unwrap();
+    let text =
+        Request::post("/v1/login").header("content-type", "text/plain").body(Body::from("hi")).unwrap();
     assert_eq!(h.send(text).await.body["error"]["code"], "INVALID_REQUEST");
 
     let no_bearer = h.post_json("/v1/logout-all", None, json!({})).await;
@@ -102,8 +105,14 @@ async fn health_metrics_and_openapi_are_served() {
     h.get("/.well-known/jwks.json").await;
     let metrics = h.get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
-    assert!(metrics.text.contains("keyserver_requests_total{route=\"/healthz\",status=\"200\"} 1"), "{}", metrics.text);
-    assert!(metrics.text.contains("keyserver_requests_total{route=\"/.well-known/jwks.json\",status=\"200\"} 1"));
+    assert!(
+        metrics.text.contains("keyserver_requests_total{route=\"/healthz\",status=\"200\"} 1"),
+        "{}",
+        metrics.text
+    );
+    assert!(metrics
+        .text
+        .contains("keyserver_requests_total{route=\"/.well-known/jwks.json\",status=\"200\"} 1"));
 
     let openapi = h.get("/openapi.json").await;
     assert_eq!(openapi.body["openapi"], "3.1.0");

@@ -23,20 +23,33 @@ impl Write for Buffer {
 }
 
 /// Field names that must never appear in a log line, whatever their value.
-const FORBIDDEN_FIELDS: &[&str] =
-    &["password", "access_token", "refresh_token", "token", "data_key", "wrapped_key", "conversation_key", "patients"];
+const FORBIDDEN_FIELDS: &[&str] = &[
+    "password",
+    "access_token",
+    "refresh_token",
+    "token",
+    "data_key",
+    "wrapped_key",
+    "conversation_key",
+    "patients",
+];
 
 #[tokio::test]
 async fn log_lines_hold_no_secrets() {
     let buffer = Buffer::default();
     let writer = buffer.clone();
-    let _guard = tracing::subscriber::set_default(techdeck_keyserver::logging::subscriber("debug", move || writer.clone()));
+    let _guard =
+        tracing::subscriber::set_default(techdeck_keyserver::logging::subscriber("debug", move || {
+            writer.clone()
+        }));
 
     let h = location(Db::Sqlite).await.start().await;
     h.add_user("logan", "therapist", &["patient-7731"]).await;
-    let mut secrets: Vec<String> = vec![PASSWORD.into(), "wrong but long password".into(), "patient-7731".into()];
+    let mut secrets: Vec<String> =
+        vec![PASSWORD.into(), "wrong but long password".into(), "patient-7731".into()];
 
-    h.post_json("/v1/login", None, json!({ "username": "logan", "password": "wrong but long password" })).await;
+    h.post_json("/v1/login", None, json!({ "username": "logan", "password": "wrong but long password" }))
+        .await;
     let login = h.login("logan").await;
     let access = login["access_token"].as_str().unwrap().to_string();
     let first_refresh = login["refresh_token"].as_str().unwrap().to_string();
@@ -44,10 +57,15 @@ async fn log_lines_hold_no_secrets() {
     h.post_json("/v1/refresh", None, json!({ "refresh_token": first_refresh })).await; // reuse: a warning
     let fresh = h.login("logan").await;
     let bearer = fresh["access_token"].as_str().unwrap().to_string();
-    let key = h.post_json("/v1/datasets/ds-log/keys", Some(&bearer), json!({ "patients": ["patient-7731"] })).await.body;
+    let key = h
+        .post_json("/v1/datasets/ds-log/keys", Some(&bearer), json!({ "patients": ["patient-7731"] }))
+        .await
+        .body;
     let key_id = key["key_id"].as_str().unwrap();
-    let unwrapped =
-        h.post_json(&format!("/v1/datasets/ds-log/keys/{key_id}/unwrap"), Some(&bearer), json!({})).await.body;
+    let unwrapped = h
+        .post_json(&format!("/v1/datasets/ds-log/keys/{key_id}/unwrap"), Some(&bearer), json!({}))
+        .await
+        .body;
     h.post_json("/v1/revoke", None, json!({ "token": access })).await;
     h.post_json("/v1/introspect", Some(&bearer), json!({ "token": bearer })).await;
 
@@ -66,7 +84,8 @@ async fn log_lines_hold_no_secrets() {
     assert!(lines.len() >= 10, "the flow should log its requests: {} lines", lines.len());
     assert!(text.contains("refresh token reuse detected"), "the reuse warning is logged");
     for line in &lines {
-        let parsed: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("a log line is not JSON: {line}"));
+        let parsed: Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("a log line is not JSON: {line}"));
         for secret in &secrets {
             assert!(!line.contains(secret.as_str()), "a secret appears in a log line: {line}");
         }

@@ -16,7 +16,7 @@ use crate::tokens::canonical_ip;
 /// The request id header, accepted from the caller when well formed and always returned.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Longest request id accepted from a caller.
+/// Maximum length of a request id accepted from a caller, in bytes.
 const MAX_REQUEST_ID_BYTES: usize = 64;
 
 /// Security headers of the specification, on every response. The content security policy is
@@ -32,7 +32,7 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("cache-control", "no-store"),
 ];
 
-/// Answers CORS preflights for the configured TechDeck origin, adds CORS headers to its
+/// Responds to CORS preflights for the configured TechDeck origin, adds CORS headers to its
 /// requests and the security headers to every response.
 pub async fn cors_and_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let allowed = state.server.config.cors_origin.as_deref();
@@ -55,9 +55,13 @@ pub async fn cors_and_headers(State(state): State<AppState>, request: Request, n
     headers.append(VARY, HeaderValue::from_static("origin"));
     if let Some(origin) = cors_origin.and_then(|o| HeaderValue::from_str(&o).ok()) {
         headers.insert("access-control-allow-origin", origin);
-        headers.insert("access-control-expose-headers", HeaderValue::from_static("x-request-id, retry-after"));
+        headers
+            .insert("access-control-expose-headers", HeaderValue::from_static("x-request-id, retry-after"));
         if preflight {
-            headers.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, DELETE, OPTIONS"));
+            headers.insert(
+                "access-control-allow-methods",
+                HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+            );
             headers.insert(
                 "access-control-allow-headers",
                 HeaderValue::from_static("authorization, content-type, x-request-id"),
@@ -130,7 +134,9 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     if request.uri().path().starts_with("/v1/") {
         if let Some(ConnectInfo(address)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
             let key = format!("default:ip:{}", canonical_ip(address.ip()));
-            if let Err(error) = state.server.limiter.enforce(&key, state.server.config.rate_limits.default).await {
+            if let Err(error) =
+                state.server.limiter.enforce(&key, state.server.config.rate_limits.default).await
+            {
                 return error.into_response();
             }
         }

@@ -41,7 +41,9 @@ impl Metrics {
         for ((route, status), n) in &counts.requests {
             let _ = writeln!(out, "keyserver_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}");
         }
-        out.push_str("# HELP keyserver_request_seconds_total Time spent answering requests, by route template.\n");
+        out.push_str(
+            "# HELP keyserver_request_seconds_total Time spent answering requests, by route template.\n",
+        );
         out.push_str("# TYPE keyserver_request_seconds_total counter\n");
         for (route, seconds) in &counts.seconds {
             let _ = writeln!(out, "keyserver_request_seconds_total{{route=\"{route}\"}} {seconds}");

@@ -127,13 +127,16 @@ fn parse_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<
             "the body must be application/json or application/x-www-form-urlencoded",
         ));
     };
-    parsed.map_err(|_| ApiError::new(ErrorKind::InvalidRequest, "the request body has missing or invalid fields"))
+    parsed.map_err(|_| {
+        ApiError::new(ErrorKind::InvalidRequest, "the request body has missing or invalid fields")
+    })
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.server.store.ping().await {
         Ok(()) => Json(json!({ "status": "ok" })).into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" }))).into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" })))
+            .into_response(),
     }
 }
 
@@ -154,7 +157,12 @@ struct LoginRequest {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, Client(client): Client, headers: HeaderMap, body: Bytes) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let result = async {
         let request: LoginRequest = parse_body(&headers, &body)?;
         state.server.login(&request.username, &request.password, &client).await
@@ -169,7 +177,12 @@ struct RefreshRequest {
     grant_type: Option<String>,
 }
 
-async fn refresh(State(state): State<AppState>, Client(client): Client, headers: HeaderMap, body: Bytes) -> Response {
+async fn refresh(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let result = async {
         let request: RefreshRequest = parse_body(&headers, &body)?;
         if request.grant_type.as_deref().is_some_and(|g| g != "refresh_token") {
@@ -238,7 +251,10 @@ fn require_admin(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
-async fn rotate_signing_key(State(state): State<AppState>, Bearer(caller): Bearer) -> Result<Response, ApiError> {
+async fn rotate_signing_key(
+    State(state): State<AppState>,
+    Bearer(caller): Bearer,
+) -> Result<Response, ApiError> {
     require_admin(&caller)?;
     let kid = state.server.rotate_signing_key(&caller.user_id).await?;
     Ok(Json(json!({ "kid": kid })).into_response())
@@ -261,7 +277,8 @@ async fn generate_data_key(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let access: DatasetAccess = if body.is_empty() { DatasetAccess::default() } else { parse_body(&headers, &body)? };
+    let access: DatasetAccess =
+        if body.is_empty() { DatasetAccess::default() } else { parse_body(&headers, &body)? };
     let created = state.server.generate_data_key(&caller, &dataset_id, access).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -296,7 +313,8 @@ async fn conversation_key(
     Bearer(caller): Bearer,
     Path((dataset_id, key_id, conversation_id)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(state.server.conversation_key(&caller, &dataset_id, &key_id, &conversation_id).await?).into_response())
+    Ok(Json(state.server.conversation_key(&caller, &dataset_id, &key_id, &conversation_id).await?)
+        .into_response())
 }
 
 async fn destroy_conversation_key(
@@ -322,7 +340,8 @@ async fn rotate_kek(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let request: KekRotateRequest = if body.is_empty() { KekRotateRequest::default() } else { parse_body(&headers, &body)? };
+    let request: KekRotateRequest =
+        if body.is_empty() { KekRotateRequest::default() } else { parse_body(&headers, &body)? };
     let rotated = state.server.rotate_kek(&caller, request.rewrap_all, request.min_decrypt_version).await?;
     Ok(Json(rotated).into_response())
 }

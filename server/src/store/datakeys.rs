@@ -107,7 +107,14 @@ impl Store {
     }
 
     /// Stores a new wrapped data key.
-    pub async fn insert_data_key(&self, dataset_id: &str, key_id: &str, kek_version: u32, wrapped: &[u8], now: i64) -> Result<()> {
+    pub async fn insert_data_key(
+        &self,
+        dataset_id: &str,
+        key_id: &str,
+        kek_version: u32,
+        wrapped: &[u8],
+        now: i64,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO data_keys (dataset_id, key_id, kek_version, wrapped_key, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -124,20 +131,31 @@ impl Store {
 
     /// Finds a data key.
     pub async fn data_key(&self, dataset_id: &str, key_id: &str) -> Result<Option<DataKeyRecord>> {
-        let row = sqlx::query("SELECT kek_version, wrapped_key FROM data_keys WHERE dataset_id = $1 AND key_id = $2")
-            .bind(dataset_id)
-            .bind(key_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let row = sqlx::query(
+            "SELECT kek_version, wrapped_key FROM data_keys WHERE dataset_id = $1 AND key_id = $2",
+        )
+        .bind(dataset_id)
+        .bind(key_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         let Some(r) = row else { return Ok(None) };
         let version: i64 = r.try_get("kek_version").map_err(db_error)?;
-        Ok(Some(DataKeyRecord { kek_version: version as u32, wrapped_key: r.try_get("wrapped_key").map_err(db_error)? }))
+        Ok(Some(DataKeyRecord {
+            kek_version: version as u32,
+            wrapped_key: r.try_get("wrapped_key").map_err(db_error)?,
+        }))
     }
 
     /// Replaces a live key's wrapped form after a rewrap. Returns false when the key was
     /// destroyed meanwhile.
-    pub async fn update_wrapped_key(&self, dataset_id: &str, key_id: &str, kek_version: u32, wrapped: &[u8]) -> Result<bool> {
+    pub async fn update_wrapped_key(
+        &self,
+        dataset_id: &str,
+        key_id: &str,
+        kek_version: u32,
+        wrapped: &[u8],
+    ) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE data_keys SET kek_version = $1, wrapped_key = $2
              WHERE dataset_id = $3 AND key_id = $4 AND destroyed_at IS NULL",
@@ -169,7 +187,12 @@ impl Store {
     }
 
     /// Records that a conversation's key must never be released again.
-    pub async fn shred_conversation(&self, dataset_id: &str, conversation_id: &str, now: i64) -> Result<bool> {
+    pub async fn shred_conversation(
+        &self,
+        dataset_id: &str,
+        conversation_id: &str,
+        now: i64,
+    ) -> Result<bool> {
         let done = sqlx::query(
             "INSERT INTO shredded_conversations (dataset_id, conversation_id, destroyed_at) VALUES ($1, $2, $3)
              ON CONFLICT (dataset_id, conversation_id) DO NOTHING",
@@ -185,12 +208,14 @@ impl Store {
 
     /// Tells whether a conversation's key was destroyed.
     pub async fn conversation_shredded(&self, dataset_id: &str, conversation_id: &str) -> Result<bool> {
-        let row = sqlx::query("SELECT 1 AS one FROM shredded_conversations WHERE dataset_id = $1 AND conversation_id = $2")
-            .bind(dataset_id)
-            .bind(conversation_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let row = sqlx::query(
+            "SELECT 1 AS one FROM shredded_conversations WHERE dataset_id = $1 AND conversation_id = $2",
+        )
+        .bind(dataset_id)
+        .bind(conversation_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         Ok(row.is_some())
     }
 

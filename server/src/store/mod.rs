@@ -20,7 +20,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::error::{ApiError, ErrorKind};
 
-/// Which database a [`Store`] talks to.
+/// The database kind behind a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -193,7 +193,7 @@ impl Store {
         tx.commit().await.map_err(db_error)
     }
 
-    /// Checks that the database answers, for `/healthz`.
+    /// Checks that the database responds, for `/healthz`.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(db_error)
     }
@@ -296,9 +296,17 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        insert_refresh(&mut tx, start.refresh_hash, start.family_id, start.user_id, start.now, start.refresh_expires_at)
+        insert_refresh(
+            &mut tx,
+            start.refresh_hash,
+            start.family_id,
+            start.user_id,
+            start.now,
+            start.refresh_expires_at,
+        )
+        .await?;
+        insert_access(&mut tx, start.access_jti, start.family_id, start.user_id, start.access_expires_at)
             .await?;
-        insert_access(&mut tx, start.access_jti, start.family_id, start.user_id, start.access_expires_at).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -346,10 +354,23 @@ impl Store {
         if claimed.rows_affected() != 1 {
             return Ok(false);
         }
-        insert_refresh(&mut tx, rotation.new_hash, rotation.family_id, rotation.user_id, rotation.now, rotation.expires_at)
-            .await?;
-        insert_access(&mut tx, rotation.access_jti, rotation.family_id, rotation.user_id, rotation.access_expires_at)
-            .await?;
+        insert_refresh(
+            &mut tx,
+            rotation.new_hash,
+            rotation.family_id,
+            rotation.user_id,
+            rotation.now,
+            rotation.expires_at,
+        )
+        .await?;
+        insert_access(
+            &mut tx,
+            rotation.access_jti,
+            rotation.family_id,
+            rotation.user_id,
+            rotation.access_expires_at,
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(true)
     }
@@ -433,11 +454,12 @@ impl Store {
             .map_err(db_error)?
             .try_get("value")
             .map_err(db_error)?;
-        let rows = sqlx::query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > $1 ORDER BY jti")
-            .bind(now)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let rows =
+            sqlx::query("SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > $1 ORDER BY jti")
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
         let list = rows
             .iter()
@@ -455,7 +477,8 @@ impl Store {
             "DELETE FROM access_tokens WHERE expires_at <= $1",
             "DELETE FROM refresh_tokens WHERE expires_at <= $1",
         ] {
-            removed += sqlx::query(statement).bind(now).execute(&self.pool).await.map_err(db_error)?.rows_affected();
+            removed +=
+                sqlx::query(statement).bind(now).execute(&self.pool).await.map_err(db_error)?.rows_affected();
         }
         Ok(removed)
     }
@@ -531,6 +554,7 @@ impl Store {
         let seq: i64 = head.try_get("seq").map_err(db_error)?;
         let prev_hash: String = head.try_get("hash").map_err(db_error)?;
         let hash = link(&prev_hash, seq);
+
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, action, resource, outcome, detail, prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -691,7 +715,13 @@ async fn insert_refresh(
     Ok(())
 }
 
-async fn insert_access(tx: &mut Tx<'_>, jti: &str, family_id: &str, user_id: &str, expires_at: i64) -> Result<()> {
+async fn insert_access(
+    tx: &mut Tx<'_>,
+    jti: &str,
+    family_id: &str,
+    user_id: &str,
+    expires_at: i64,
+) -> Result<()> {
     sqlx::query("INSERT INTO access_tokens (jti, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(jti)
         .bind(family_id)

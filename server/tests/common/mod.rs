@@ -49,7 +49,8 @@ impl Drop for TempDir {
 }
 
 pub fn postgres_base_url() -> String {
-    std::env::var("KEYSERVER_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("KEYSERVER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub fn unique_name(prefix: &str) -> String {
@@ -62,7 +63,10 @@ pub fn unique_name(prefix: &str) -> String {
 pub async fn location(db: Db) -> Location {
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let mut vars = HashMap::new();
-    vars.insert("ENCRYPTION_MASTER_KEY".to_string(), base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
+    vars.insert(
+        "ENCRYPTION_MASTER_KEY".to_string(),
+        base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
+    );
     match db {
         Db::Sqlite => {
             let dir = std::env::temp_dir().join(unique_name("keyserver-test"));
@@ -73,15 +77,21 @@ pub async fn location(db: Db) -> Location {
         Db::Postgres => {
             let base = postgres_base_url();
             let schema = unique_name("kstest");
-            let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&base).await.unwrap_or_else(|e| {
-                panic!(
-                    "PostgreSQL is not reachable at {base} ({e}); start it with scripts/services.sh \
+            let pool =
+                sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&base).await.unwrap_or_else(
+                    |e| {
+                        panic!(
+                            "PostgreSQL is not reachable at {base} ({e}); start it with scripts/services.sh \
                      or set KEYSERVER_TEST_POSTGRES_URL"
-                )
-            });
+                        )
+                    },
+                );
             sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
             let separator = if base.contains('?') { '&' } else { '?' };
-            vars.insert("DATABASE_URL".into(), format!("{base}{separator}options=-c%20search_path%3D{schema}"));
+            vars.insert(
+                "DATABASE_URL".into(),
+                format!("{base}{separator}options=-c%20search_path%3D{schema}"),
+            );
             Location { vars, _dir: None }
         }
     }
@@ -158,13 +168,16 @@ impl Harness {
     }
 
     pub async fn login(&self, username: &str) -> Value {
-        let reply = self.post_json("/v1/login", None, serde_json::json!({ "username": username, "password": PASSWORD })).await;
+        let reply = self
+            .post_json("/v1/login", None, serde_json::json!({ "username": username, "password": PASSWORD }))
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "login failed: {}", reply.text);
         reply.body
     }
 
     pub async fn introspect(&self, bearer: &str, token: &str) -> Value {
-        let reply = self.post_json("/v1/introspect", Some(bearer), serde_json::json!({ "token": token })).await;
+        let reply =
+            self.post_json("/v1/introspect", Some(bearer), serde_json::json!({ "token": token })).await;
         assert_eq!(reply.status, StatusCode::OK, "introspect failed: {}", reply.text);
         reply.body
     }

@@ -34,14 +34,19 @@ impl ServerProcess {
     /// Starts the binary on `port` with the location's variables and waits for `/healthz`.
     pub async fn start(place: &Location, port: u16, extra: &[(&str, &str)]) -> ServerProcess {
         let mut command = Command::new(env!("CARGO_BIN_EXE_techdeck-keyserver"));
-        command.arg("serve").env_clear().env("KEYSERVER_LOG", "warn").env("KEYSERVER_BIND", format!("127.0.0.1:{port}"));
+        command
+            .arg("serve")
+            .env_clear()
+            .env("KEYSERVER_LOG", "warn")
+            .env("KEYSERVER_BIND", format!("127.0.0.1:{port}"));
         for (name, value) in place.vars() {
             command.env(name, value);
         }
         for (name, value) in extra {
             command.env(name, value);
         }
-        let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("the server binary starts");
+        let child =
+            command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("the server binary starts");
         let server = ServerProcess { child, base: format!("http://127.0.0.1:{port}") };
         let client = http_client();
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -72,14 +77,22 @@ async fn send(client: &HttpClient, request: hyper::Request<Full<Bytes>>) -> Resu
     let response = client.request(request).await.map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
     let bytes = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))))
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())),
+    ))
 }
 
 pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, Value), String> {
     send(client, hyper::Request::get(url).body(Full::new(Bytes::new())).unwrap()).await
 }
 
-pub async fn post(client: &HttpClient, url: &str, bearer: Option<&str>, body: &Value) -> Result<(u16, Value), String> {
+pub async fn post(
+    client: &HttpClient,
+    url: &str,
+    bearer: Option<&str>,
+    body: &Value,
+) -> Result<(u16, Value), String> {
     let mut builder = hyper::Request::post(url).header("content-type", "application/json");
     if let Some(token) = bearer {
         builder = builder.header("authorization", format!("Bearer {token}"));
