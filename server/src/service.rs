@@ -377,7 +377,9 @@ impl KeyServer {
                 family_id: &record.family_id,
                 user_id: &user.id,
                 now,
-                expires_at: now + self.config.refresh_ttl.as_secs() as i64,
+                // Rotation does not extend the session, which ends JWT_REFRESH_EXPIRATION_DAYS
+                // after login.
+                expires_at: record.family_expires_at,
                 access_jti: &access.jti,
                 access_expires_at: access.expires_at as i64,
             })

@@ -56,6 +56,8 @@ pub struct RefreshRecord {
     pub rotated_at: Option<i64>,
     pub successor: Option<String>,
     pub family_revoked: bool,
+    /// The end of the session: no refresh token of the family outlives it.
+    pub family_expires_at: i64,
 }
 
 /// A signing key row. The private key is sealed under the master key.
@@ -313,7 +315,8 @@ impl Store {
     /// Finds a refresh token by its hash, with the state of its family.
     pub async fn refresh_token(&self, hash: &str) -> Result<Option<RefreshRecord>> {
         let row = sqlx::query(
-            "SELECT r.family_id, r.user_id, r.state, r.expires_at, r.rotated_at, r.successor, f.revoked_at
+            "SELECT r.family_id, r.user_id, r.state, r.expires_at, r.rotated_at, r.successor, f.revoked_at,
+                    f.expires_at AS family_expires_at
              FROM refresh_tokens r JOIN families f ON f.id = r.family_id WHERE r.hash = $1",
         )
         .bind(hash)
@@ -330,6 +333,7 @@ impl Store {
             rotated_at: r.try_get("rotated_at").map_err(db_error)?,
             successor: r.try_get("successor").map_err(db_error)?,
             family_revoked: revoked_at.is_some(),
+            family_expires_at: r.try_get("family_expires_at").map_err(db_error)?,
         }))
     }
 
