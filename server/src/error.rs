@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The resource does not exist (or was destroyed).
     NotFound,
+    /// The route exists but not for this HTTP method.
+    MethodNotAllowed,
     /// The resource exists already.
     Conflict,
     /// A rate limit is exhausted.
@@ -42,6 +44,7 @@ impl ErrorKind {
             ErrorKind::RefreshReused => "REFRESH_TOKEN_REUSED",
             ErrorKind::Forbidden => "FORBIDDEN",
             ErrorKind::NotFound => "NOT_FOUND",
+            ErrorKind::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ErrorKind::Conflict => "CONFLICT",
             ErrorKind::RateLimited => "RATE_LIMITED",
             ErrorKind::Internal => "INTERNAL",
@@ -57,6 +60,7 @@ impl ErrorKind {
             }
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -38,6 +38,10 @@ async fn errors_are_json_with_codes() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.body["error"]["code"], "NOT_FOUND");
 
+    let wrong_method = h.get("/v1/login").await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.body["error"]["code"], "METHOD_NOT_ALLOWED");
+
     let bad = h.post_json("/v1/login", None, json!({ "username": "x" })).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.body["error"]["code"], "INVALID_REQUEST");

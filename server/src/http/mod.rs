@@ -66,6 +66,7 @@ pub fn router(server: Arc<KeyServer>) -> Router {
         .route("/v1/admin/users/{user_id}/revoke-sessions", post(revoke_sessions))
         .route_layer(axum::middleware::from_fn(layers::mark_route))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::rate_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))
@@ -344,6 +345,10 @@ async fn rotate_kek(
         if body.is_empty() { KekRotateRequest::default() } else { parse_body(&headers, &body)? };
     let rotated = state.server.rotate_kek(&caller, request.rewrap_all, request.min_decrypt_version).await?;
     Ok(Json(rotated).into_response())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorKind::MethodNotAllowed, "this route does not accept this method; see /openapi.json")
 }
 
 async fn not_found() -> ApiError {
