@@ -91,3 +91,37 @@ async fn key_rotated_on_one_verifies_on_other() {
     let kids = b.get("/.well-known/jwks.json").await.body["keys"].as_array().unwrap().len();
     assert_eq!(kids, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_login_limit_is_shared_by_instances() {
+    let redis = std::env::var("KEYSERVER_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let place = location(Db::Postgres).await.with("REDIS_URL", &redis).with("RATE_LIMIT_AUTH", "3/minute");
+    let a = place.start().await;
+    let b = place.start().await;
+    let username = common::unique_name("limited");
+    a.add_user(&username, "user", &[]).await;
+
+    // A random client address keeps reruns within the minute apart in Redis.
+    let mut octets = [0u8; 3];
+    getrandom::fill(&mut octets).unwrap();
+    let client = std::net::SocketAddr::from(([10, octets[0], octets[1], octets[2]], 50000));
+    let attempt = || {
+        let body = json!({ "username": username, "password": "not the password" }).to_string();
+        let mut request = axum::http::Request::post("/v1/login")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(client));
+        request
+    };
+    assert_eq!(a.send(attempt()).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(b.send(attempt()).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(a.send(attempt()).await.status, StatusCode::UNAUTHORIZED);
+    let limited = b.send(attempt()).await;
+    assert_eq!(
+        limited.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fourth attempt across instances is limited"
+    );
+    assert!(limited.headers.contains_key("retry-after"));
+}

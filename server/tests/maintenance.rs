@@ -102,3 +102,51 @@ fn invalid_environment_exits_with_status_2() {
     assert!(stderr.contains("ENCRYPTION_MASTER_KEY is missing"), "{stderr}");
     assert!(stderr.contains("JWT_ALGORITHM: unknown or unsupported algorithm \"none\""), "{stderr}");
 }
+
+#[tokio::test]
+async fn user_add_command_creates_login() {
+    let place = location(Db::Sqlite).await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_techdeck-keyserver"));
+    command.args([
+        "user",
+        "add",
+        "--username",
+        "vic",
+        "--role",
+        "therapist",
+        "--patient",
+        "p1",
+        "--patient",
+        "p2",
+    ]);
+    command.env_clear().env("KEYSERVER_LOG", "error");
+    for (name, value) in place.vars() {
+        command.env(name, value);
+    }
+    let mut child =
+        command.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(format!("{}\n", common::PASSWORD).as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let user_id = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    assert_eq!(user_id.len(), 22);
+
+    let h = place.start().await;
+    let token = h.login("vic").await["access_token"].as_str().unwrap().to_string();
+    let claims = jws_parts(&token).1;
+    assert_eq!(claims["sub"], user_id.as_str());
+    assert_eq!(claims["role"], "therapist");
+    assert_eq!(claims["patients"], json!(["p1", "p2"]));
+
+    let again = Command::new(env!("CARGO_BIN_EXE_techdeck-keyserver"))
+        .args(["user", "add", "--username", "vic", "--role", "nurse"])
+        .env_clear()
+        .envs(place.vars())
+        .env("KEYSERVER_LOG", "error")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("unknown role \"nurse\""));
+}
