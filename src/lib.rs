@@ -9,7 +9,8 @@
 //!   injection, embedded secrets) and returns a [`Report`];
 //! - [`request`] checks an API request against a rule table that a deployment supplies as JSON;
 //! - [`phi`] finds the HIPAA Safe Harbor identifiers in text;
-//! - [`seal`] encrypts datasets in authenticated chunks.
+//! - [`seal`] encrypts datasets in authenticated chunks;
+//! - [`token`] verifies access tokens and the signed revocation snapshot.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
 //! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
@@ -31,6 +32,7 @@ mod report;
 pub mod request;
 pub mod seal;
 pub mod text;
+pub mod token;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
