@@ -443,9 +443,9 @@ impl SigningKey {
         VerifyingKey { kid: self.kid.clone(), material }
     }
 
-    /// Signs `signing_input` and returns the raw JWS signature bytes. Both algorithms are
+    /// Signs `signing_input` and returns the raw JWS signature bytes (64 bytes for both). Both algorithms are
     /// deterministic (RFC 8032, and RFC 6979 for ECDSA), so no random source is needed.
-    pub(crate) fn sign_raw(&self, signing_input: &[u8]) -> Vec<u8> {
+    pub fn sign_raw(&self, signing_input: &[u8]) -> Vec<u8> {
         match &self.pair {
             Pair::Ed25519(pair) => pair.key_pair().as_ref().sk.sign(signing_input, None).to_vec(),
             Pair::P256(pair) => {
@@ -459,9 +459,15 @@ impl SigningKey {
     /// `{"alg": <this key's>, "typ": typ, "kid": <this key's>}`.
     pub fn sign_jws(&self, typ: &str, payload: &serde_json::Value) -> String {
         let header = serde_json::json!({ "alg": self.algorithm().as_str(), "typ": typ, "kid": self.kid });
-        let mut token = b64::encode(header.to_string().as_bytes());
+        self.sign_compact(&header.to_string(), &payload.to_string())
+    }
+
+    /// Signs a header and payload given as JSON text, exactly as given, and returns the JWS
+    /// compact token. The caller is responsible for the header matching this key.
+    pub fn sign_compact(&self, header: &str, payload: &str) -> String {
+        let mut token = b64::encode(header.as_bytes());
         token.push('.');
-        token.push_str(&b64::encode(payload.to_string().as_bytes()));
+        token.push_str(&b64::encode(payload.as_bytes()));
         let signature = self.sign_raw(token.as_bytes());
         token.push('.');
         token.push_str(&b64::encode(&signature));

@@ -7,11 +7,16 @@
 
 pub(crate) mod b64;
 pub mod claims;
+mod cache;
 mod json;
 mod jws;
 pub mod keys;
+pub mod revocation;
 pub mod snapshot;
+mod verify;
 
 pub use claims::{AccessClaims, Audience, RefreshClaims, SessionBinding, TokenType};
 pub use keys::{Algorithm, KeySet, SigningKey, VerifyingKey};
+pub use revocation::Revocations;
 pub use snapshot::{RevokedToken, Snapshot, SnapshotCheck};
+pub use verify::{Options, Request, Verifier, MAX_LEEWAY};
