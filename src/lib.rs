@@ -10,7 +10,8 @@
 //! - [`request`] checks an API request against a rule table that a deployment supplies as JSON;
 //! - [`phi`] finds the HIPAA Safe Harbor identifiers in text;
 //! - [`seal`] encrypts datasets in authenticated chunks;
-//! - [`token`] verifies access tokens and the signed revocation snapshot.
+//! - [`token`] verifies access tokens and the signed revocation snapshot;
+//! - [`access`] decides what a role may do on a resource.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
 //! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
@@ -24,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod dataset;
 mod error;
 pub mod limits;
