@@ -196,7 +196,14 @@ impl Decision {
     }
 
     fn deny(denial: Denial, reason: &str, phi: bool, audit_flag: bool) -> Decision {
-        Decision { allowed: false, denial: Some(denial), reason: reason.to_owned(), phi, audit_flag, excess_fields: Vec::new() }
+        Decision {
+            allowed: false,
+            denial: Some(denial),
+            reason: reason.to_owned(),
+            phi,
+            audit_flag,
+            excess_fields: Vec::new(),
+        }
     }
 }
 
@@ -213,8 +220,15 @@ impl Default for Policy {
     /// Returns the built-in policy described in the module documentation.
     fn default() -> Policy {
         let therapist_fields = [
-            "patient_id", "session_id", "conversation", "messages", "notes", "diagnosis", "treatment_plan",
-            "created_at", "updated_at",
+            "patient_id",
+            "session_id",
+            "conversation",
+            "messages",
+            "notes",
+            "diagnosis",
+            "treatment_plan",
+            "created_at",
+            "updated_at",
         ];
         let roles = BTreeMap::from([
             (
@@ -237,7 +251,8 @@ impl Default for Policy {
             ("user".to_owned(), role(&["read_own", "upload_own"], DataAccessLevel::OwnData, true, &["*"])),
             ("break_glass".to_owned(), role(&["read"], DataAccessLevel::All, true, &["*"])),
         ]);
-        let phi_indicators = ["patient", "diagnosis", "treatment", "medical_record", "conversation", "therapeutic", "mental_health"];
+        let phi_indicators =
+            ["patient", "diagnosis", "treatment", "medical_record", "conversation", "therapeutic", "mental_health"];
         Policy {
             roles,
             phi_indicators: phi_indicators.iter().map(|i| (*i).to_owned()).collect(),
@@ -261,7 +276,11 @@ impl Policy {
         let extension: PolicyExtension = serde_json::from_str(json).map_err(|error| {
             Error::new(
                 ErrorCode::InvalidRules,
-                format!("the access rules are invalid at line {} column {}; expected roles, phi_indicators and break_glass", error.line(), error.column()),
+                format!(
+                    "the access rules are invalid at line {} column {}; expected roles, phi_indicators and break_glass",
+                    error.line(),
+                    error.column()
+                ),
             )
         })?;
         self.roles.extend(extension.roles);
@@ -286,7 +305,12 @@ impl Policy {
             return Decision::deny(Denial::UnknownRole, "the role is not in the access policy", phi, break_glass);
         };
         if !rule.permissions.iter().any(|permission| permission == request.action) {
-            return Decision::deny(Denial::ActionNotPermitted, "the role does not permit this action", phi, break_glass);
+            return Decision::deny(
+                Denial::ActionNotPermitted,
+                "the role does not permit this action",
+                phi,
+                break_glass,
+            );
         }
         if break_glass {
             if let Some(denial) = self.check_grant(&request.grant) {
@@ -295,7 +319,12 @@ impl Policy {
         }
         if phi {
             if !rule.phi_clearance {
-                return Decision::deny(Denial::PhiClearanceRequired, "the resource contains PHI and the role has no PHI clearance", phi, break_glass);
+                return Decision::deny(
+                    Denial::PhiClearanceRequired,
+                    "the resource contains PHI and the role has no PHI clearance",
+                    phi,
+                    break_glass,
+                );
             }
             let excess = excess_fields(rule, request.requested_fields);
             if !excess.is_empty() {
@@ -461,7 +490,8 @@ mod tests {
     #[test]
     fn break_glass_needs_reason_and_time_box() {
         let policy = Policy::default();
-        let grant = Grant { reason: Some("patient in crisis, on-call clinician"), issued_at: 100, expires_at: 1_900, now: 200 };
+        let grant =
+            Grant { reason: Some("patient in crisis, on-call clinician"), issued_at: 100, expires_at: 1_900, now: 200 };
         let emergency = AccessRequest { grant, ..request("break_glass", "read", "patient_records") };
         let decision = policy.check(&emergency);
         assert!(decision.allowed);

@@ -11,7 +11,9 @@
 //! - [`phi`] finds the HIPAA Safe Harbor identifiers in text;
 //! - [`seal`] encrypts datasets in authenticated chunks;
 //! - [`token`] verifies access tokens and the signed revocation snapshot;
-//! - [`access`] decides what a role may do on a resource.
+//! - [`access`] decides what a role may do on a resource;
+//! - [`threat`] scores a request's fields for attack signatures;
+//! - [`compliance`] checks a request against the HIPAA rules of the pipeline.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
 //! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
@@ -26,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod compliance;
 pub mod dataset;
 mod error;
 pub mod limits;
@@ -34,6 +37,7 @@ mod report;
 pub mod request;
 pub mod seal;
 pub mod text;
+pub mod threat;
 pub mod token;
 pub mod validate;
 

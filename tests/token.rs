@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use techdeck_guard::token::{
-    AccessClaims, KeySet, Options, Request, SessionBinding, Snapshot, SigningKey, Verifier, VerifyingKey,
+    AccessClaims, KeySet, Options, Request, SessionBinding, SigningKey, Snapshot, Verifier, VerifyingKey,
 };
 use techdeck_guard::ErrorCode;
 
@@ -244,8 +244,8 @@ const P256_ORDER: [u8; 32] = [
 
 /// The order L of the Ed25519 group, little-endian.
 const ED25519_ORDER: [u8; 32] = [
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 
 #[test]
@@ -342,7 +342,8 @@ fn wrong_typ_header() {
         let token = ed_key().sign_compact(&header.to_string(), &claims().to_string());
         assert_eq!(verify(&token).unwrap_err(), ErrorCode::TokenWrongTyp, "{typ:?}");
     }
-    let token = ed_key().sign_compact(&header("EdDSA", "ed-1").replace("at+jwt", "application/AT+JWT"), &claims().to_string());
+    let token =
+        ed_key().sign_compact(&header("EdDSA", "ed-1").replace("at+jwt", "application/AT+JWT"), &claims().to_string());
     assert!(verify(&token).is_ok());
 }
 
@@ -383,7 +384,10 @@ fn expiry_and_not_before_with_leeway() {
 
 #[test]
 fn issuer_and_audience_are_exact() {
-    assert_eq!(verify(&ed_token(&with(json!({"iss": "https://keys.techdeck.test/"})))).unwrap_err(), ErrorCode::TokenWrongIssuer);
+    assert_eq!(
+        verify(&ed_token(&with(json!({"iss": "https://keys.techdeck.test/"})))).unwrap_err(),
+        ErrorCode::TokenWrongIssuer
+    );
     assert_eq!(verify(&ed_token(&with(json!({"aud": "techdeck"})))).unwrap_err(), ErrorCode::TokenWrongAudience);
     assert_eq!(verify(&ed_token(&with(json!({"aud": []})))).unwrap_err(), ErrorCode::TokenWrongAudience);
     assert!(verify(&ed_token(&with(json!({"aud": AUDIENCE})))).is_ok());
@@ -569,7 +573,9 @@ fn time_claim_value_sweep() {
             let result = verify(&ed_token(&with(json!({"exp": exp.clone()}))));
             let whole = exp.as_u64().filter(|&v| v <= 253_402_300_799);
             match whole {
-                Some(v) if v > NOW - 60 && v - (NOW - 60) <= 24 * 3600 && v > NOW - 30 => assert!(result.is_ok(), "{exp}"),
+                Some(v) if v > NOW - 60 && v - (NOW - 60) <= 24 * 3600 && v > NOW - 30 => {
+                    assert!(result.is_ok(), "{exp}")
+                }
                 Some(_) => assert!(
                     matches!(result, Err(ErrorCode::TokenExpired | ErrorCode::TokenLifetimeTooLong)),
                     "{exp}: {result:?}"
@@ -577,7 +583,9 @@ fn time_claim_value_sweep() {
                 None => assert!(
                     matches!(
                         result,
-                        Err(ErrorCode::TokenTimeNotInteger | ErrorCode::TokenTimeOutOfRange | ErrorCode::TokenClaimMissing)
+                        Err(ErrorCode::TokenTimeNotInteger
+                            | ErrorCode::TokenTimeOutOfRange
+                            | ErrorCode::TokenClaimMissing)
                     ),
                     "{exp}: {result:?}"
                 ),

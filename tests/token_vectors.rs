@@ -150,7 +150,8 @@ fn wycheproof_hmac_sha256() {
 fn rfc7520_hs256_example() {
     let example = load("jose-cookbook-rfc7520/4_4.hmac-sha2_integrity_protection.json");
     let jwk = &example["input"]["key"];
-    let key = VerifyingKey::hs256_shared_secret(jwk["kid"].as_str().unwrap(), &base64url(jwk["k"].as_str().unwrap())).unwrap();
+    let key = VerifyingKey::hs256_shared_secret(jwk["kid"].as_str().unwrap(), &base64url(jwk["k"].as_str().unwrap()))
+        .unwrap();
     let input = example["signing"]["sig-input"].as_str().unwrap();
     let signature = base64url(example["signing"]["sig"].as_str().unwrap());
     assert_eq!(key.verify(input.as_bytes(), &signature), Ok(()));

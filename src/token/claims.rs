@@ -193,7 +193,9 @@ pub(crate) fn check_times(claims: &Map<String, Value>) -> Result<(), Error> {
                 }
             }
             Value::Number(number) if number.is_i64() => return Err(out_of_range()),
-            Value::Number(number) if number.as_f64().is_some_and(|f| f.fract() == 0.0 && !(0.0..=MAX_TIME as f64).contains(&f)) => {
+            Value::Number(number)
+                if number.as_f64().is_some_and(|f| f.fract() == 0.0 && !(0.0..=MAX_TIME as f64).contains(&f)) =>
+            {
                 return Err(out_of_range());
             }
             _ => {
@@ -215,8 +217,10 @@ pub(crate) fn check_times(claims: &Map<String, Value>) -> Result<(), Error> {
 /// `TOKEN_CLAIM_MISSING`, with the claim's name as the subject.
 pub(crate) fn check_required(claims: &Map<String, Value>, required: &[&str]) -> Result<(), Error> {
     match required.iter().find(|name| !claims.contains_key(**name)) {
-        Some(name) => Err(token_error(ErrorCode::TokenClaimMissing, &format!("the token has no {name} claim"))
-            .with_subject(*name)),
+        Some(name) => {
+            Err(token_error(ErrorCode::TokenClaimMissing, &format!("the token has no {name} claim"))
+                .with_subject(*name))
+        }
         None => Ok(()),
     }
 }
@@ -272,8 +276,9 @@ impl SessionBinding {
     /// `INVALID_ARGUMENT` when `ip` is not an IP address or no random source is available.
     pub fn generate(ip: &str, user_agent: &str) -> Result<SessionBinding, Error> {
         let mut salt = [0u8; BIND_SALT_BYTES];
-        getrandom::fill(&mut salt)
-            .map_err(|_| Error::new(ErrorCode::InvalidArgument, "no random source is available for the binding salt"))?;
+        getrandom::fill(&mut salt).map_err(|_| {
+            Error::new(ErrorCode::InvalidArgument, "no random source is available for the binding salt")
+        })?;
         SessionBinding::new(&salt, ip, user_agent)
     }
 
@@ -285,10 +290,10 @@ impl SessionBinding {
     /// `TOKEN_SESSION_MISMATCH` when either differs or `ip` is not an IP address,
     /// `TOKEN_MALFORMED` when the salt or a hash is not base64url of the right length.
     pub fn check(&self, ip: &str, user_agent: &str) -> Result<(), Error> {
-        let salt = b64::decode(self.bind_salt.as_bytes())
-            .ok()
-            .filter(|salt| salt.len() == BIND_SALT_BYTES)
-            .ok_or_else(|| token_error(ErrorCode::TokenMalformed, "the bind_salt claim must be 16 bytes of base64url"))?;
+        let salt =
+            b64::decode(self.bind_salt.as_bytes()).ok().filter(|salt| salt.len() == BIND_SALT_BYTES).ok_or_else(
+                || token_error(ErrorCode::TokenMalformed, "the bind_salt claim must be 16 bytes of base64url"),
+            )?;
         let decode_hash = |hash: &str| {
             b64::decode(hash.as_bytes())
                 .map_err(|_| token_error(ErrorCode::TokenMalformed, "a session binding hash is not base64url"))
@@ -296,7 +301,10 @@ impl SessionBinding {
         let ip_hash = decode_hash(&self.ip_hash)?;
         let user_agent_hash = decode_hash(&self.user_agent_hash)?;
         let mismatch = || {
-            token_error(ErrorCode::TokenSessionMismatch, "the request's IP address or User-Agent differs from the token's session")
+            token_error(
+                ErrorCode::TokenSessionMismatch,
+                "the request's IP address or User-Agent differs from the token's session",
+            )
         };
         let ip = canonical_ip(ip).ok_or_else(mismatch)?;
         let ip_ok = binding_mac(&salt, "ip:", &ip).verify_slice(&ip_hash).is_ok();

@@ -67,8 +67,8 @@ const P256_SCALAR_BYTES: usize = 32;
 
 /// The order L of the Ed25519 group, little-endian (RFC 8032 section 5.1).
 const ED25519_ORDER: [u8; 32] = [
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 
 /// Returns true when the little-endian scalar is below the Ed25519 group order.
@@ -162,7 +162,10 @@ impl VerifyingKey {
                 }
                 let (r, s) = signature.split_at(P256_SCALAR_BYTES);
                 if r.iter().all(|&b| b == 0) || s.iter().all(|&b| b == 0) {
-                    return Err(token_error(ErrorCode::TokenZeroSignature, "the ECDSA signature has r or s equal to zero"));
+                    return Err(token_error(
+                        ErrorCode::TokenZeroSignature,
+                        "the ECDSA signature has r or s equal to zero",
+                    ));
                 }
                 let signature = p256::ecdsa::Signature::from_slice(signature).map_err(|_| bad_signature())?;
                 key.public_key().as_ref().verify(signing_input, &signature).map_err(|_| bad_signature())
@@ -226,7 +229,10 @@ fn check_kid(kid: &str) -> Result<(), Error> {
     if is_valid_kid(kid) {
         Ok(())
     } else {
-        Err(token_error(ErrorCode::TokenKidInvalid, "a key id must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"))
+        Err(token_error(
+            ErrorCode::TokenKidInvalid,
+            "a key id must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'",
+        ))
     }
 }
 
@@ -392,7 +398,8 @@ impl SigningKey {
     /// `INVALID_KEY` for a seed that is not 32 bytes, `TOKEN_KID_INVALID` for a bad `kid`.
     pub fn ed25519_from_seed(kid: &str, seed: &[u8]) -> Result<SigningKey, Error> {
         check_kid(kid)?;
-        let seed = ed25519_compact::Seed::from_slice(seed).map_err(|_| invalid_key("an Ed25519 seed must be 32 bytes"))?;
+        let seed =
+            ed25519_compact::Seed::from_slice(seed).map_err(|_| invalid_key("an Ed25519 seed must be 32 bytes"))?;
         let pair = ed25519_compact::KeyPair::from_seed(seed);
         let pair = Ed25519KeyPair::from_bytes(pair.as_ref()).map_err(|_| invalid_key("the Ed25519 seed is invalid"))?;
         Ok(SigningKey { kid: kid.to_owned(), pair: Pair::Ed25519(Box::new(pair)) })

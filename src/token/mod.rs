@@ -6,8 +6,8 @@
 //! canonical base64url, names may not repeat, and the time claims must be integers.
 
 pub(crate) mod b64;
-pub mod claims;
 mod cache;
+pub mod claims;
 mod json;
 mod jws;
 pub mod keys;

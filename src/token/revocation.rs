@@ -104,7 +104,10 @@ impl Revocations {
             return Err(token_error(ErrorCode::TokenRevoked, "the token has been revoked"));
         }
         if self.not_before.get(subject).is_some_and(|&not_before| iat < not_before) {
-            return Err(token_error(ErrorCode::TokenSubjectRevoked, "every token of this user issued before a revocation time is revoked"));
+            return Err(token_error(
+                ErrorCode::TokenSubjectRevoked,
+                "every token of this user issued before a revocation time is revoked",
+            ));
         }
         Ok(())
     }

@@ -98,8 +98,9 @@ impl Snapshot {
         let claims = compact.verify(keys)?;
         check_required(&claims, &["iss", "iat", "exp", "seq"])?;
         check_times(&claims)?;
-        let snapshot: Snapshot = serde_json::from_value(Value::Object(claims))
-            .map_err(|_| token_error(ErrorCode::TokenMalformed, "the revocation snapshot has a member of the wrong type"))?;
+        let snapshot: Snapshot = serde_json::from_value(Value::Object(claims)).map_err(|_| {
+            token_error(ErrorCode::TokenMalformed, "the revocation snapshot has a member of the wrong type")
+        })?;
         if snapshot.iss != check.issuer {
             return Err(token_error(ErrorCode::TokenWrongIssuer, "the revocation snapshot comes from another issuer"));
         }
@@ -148,7 +149,8 @@ mod tests {
     #[test]
     fn sign_verify_round_trip() {
         let token = sample().sign(&key());
-        let header: Value = serde_json::from_slice(&b64::decode(token.split('.').next().unwrap().as_bytes()).unwrap()).unwrap();
+        let header: Value =
+            serde_json::from_slice(&b64::decode(token.split('.').next().unwrap().as_bytes()).unwrap()).unwrap();
         assert_eq!(header, serde_json::json!({"alg": "EdDSA", "typ": "revocation+jwt", "kid": "rev-1"}));
         assert_eq!(Snapshot::verify(&token, &keys(), &check(1_100)).unwrap(), sample());
     }

@@ -70,7 +70,8 @@ impl Options {
     }
 
     fn check(&self) -> Result<(), Error> {
-        let invalid = |name: &str, message: &str| Err(Error::new(ErrorCode::InvalidOptions, message).with_subject(name));
+        let invalid =
+            |name: &str, message: &str| Err(Error::new(ErrorCode::InvalidOptions, message).with_subject(name));
         if self.issuer.is_empty() {
             return invalid("issuer", "option issuer must not be empty");
         }
@@ -229,7 +230,8 @@ impl Verifier {
     /// [`Options::key_refresh_cooldown`] is signalled, so tokens with made-up `kid`s cannot
     /// make the verifier hammer the key server.
     pub fn begin_key_refresh(&mut self, now: u64) -> bool {
-        let due = self.last_key_refresh.is_none_or(|last| now >= last.saturating_add(self.options.key_refresh_cooldown));
+        let due =
+            self.last_key_refresh.is_none_or(|last| now >= last.saturating_add(self.options.key_refresh_cooldown));
         if due {
             self.last_key_refresh = Some(now);
         }
@@ -322,7 +324,10 @@ impl Verifier {
             .map_err(|_| token_error(ErrorCode::TokenMalformed, "a token claim has the wrong JSON type"))?;
         let common = claims.common();
         if common.compliance_level != COMPLIANCE_LEVEL {
-            return Err(token_error(ErrorCode::TokenWrongComplianceLevel, "the token's compliance_level must be hipaa_plus_plus"));
+            return Err(token_error(
+                ErrorCode::TokenWrongComplianceLevel,
+                "the token's compliance_level must be hipaa_plus_plus",
+            ));
         }
         if common.iss != self.options.issuer {
             return Err(token_error(ErrorCode::TokenWrongIssuer, "the token comes from another issuer"));
@@ -381,6 +386,9 @@ impl Verifier {
 fn check_type(claims: &Map<String, Value>, expected: TokenType) -> Result<(), Error> {
     match claims.get("type") {
         Some(Value::String(value)) if value == expected.as_str() => Ok(()),
-        _ => Err(token_error(ErrorCode::TokenWrongType, &format!("the token's type claim must be {}", expected.as_str()))),
+        _ => Err(token_error(
+            ErrorCode::TokenWrongType,
+            &format!("the token's type claim must be {}", expected.as_str()),
+        )),
     }
 }
