@@ -13,7 +13,8 @@
 //! - [`token`] verifies access tokens and the signed revocation snapshot;
 //! - [`access`] decides what a role may do on a resource;
 //! - [`threat`] scores a request's fields for attack signatures;
-//! - [`compliance`] checks a request against the HIPAA rules of the pipeline.
+//! - [`compliance`] checks a request against the HIPAA rules of the pipeline;
+//! - [`guard`] runs all of these on one request at the edge and returns an HTTP decision.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
 //! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
@@ -31,6 +32,7 @@ pub mod access;
 pub mod compliance;
 pub mod dataset;
 mod error;
+pub mod guard;
 pub mod limits;
 pub mod phi;
 mod report;
