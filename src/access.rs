@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorCode};
 use crate::limits;
 
-/// Which records a role may reach.
+/// The records a role may reach.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataAccessLevel {
@@ -42,7 +42,7 @@ pub enum DataAccessLevel {
 pub struct RoleRule {
     /// Actions the role may perform, matched exactly.
     pub permissions: Vec<String>,
-    /// Which records the role may reach.
+    /// The records the role may reach.
     pub data_access_level: DataAccessLevel,
     /// Whether the role may reach resources that contain PHI.
     #[serde(default)]
@@ -164,7 +164,7 @@ pub struct AccessRequest<'a> {
     pub assigned_patients: &'a [String],
     /// Whether the resource is de-identified.
     pub deidentified: bool,
-    /// The fields the request asks for.
+    /// The fields the request requests.
     pub requested_fields: &'a [String],
     /// The grant, for break-glass access.
     pub grant: Grant<'a>,
@@ -175,7 +175,7 @@ pub struct AccessRequest<'a> {
 pub struct Decision {
     /// Whether the request is allowed.
     pub allowed: bool,
-    /// Why it was denied.
+    /// The reason for a denial.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denial: Option<Denial>,
     /// A short reason for the response and the audit log, without PHI.

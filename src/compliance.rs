@@ -18,7 +18,7 @@ pub const DATA_NOT_ENCRYPTED: &str = "data_not_encrypted";
 pub const INSUFFICIENT_ACCESS_CONTROLS: &str = "insufficient_access_controls";
 /// Violation: the request would not produce a complete audit event.
 pub const AUDIT_LOGGING_INCOMPLETE: &str = "audit_logging_incomplete";
-/// Violation: the request asks for or sends more data than necessary.
+/// Violation: the request requests or sends more data than necessary.
 pub const EXCESSIVE_DATA_COLLECTION: &str = "excessive_data_collection";
 
 /// The encryption levels of the pipeline's encrypted package.
@@ -39,8 +39,8 @@ pub enum BodyFormat {
 
 /// Returns the format of a request body.
 ///
-/// NOTE: the binary sealed-file format (`.tdg`) starts with its own magic bytes; until that
-/// format is part of this crate, such a body is judged `Plaintext`.
+/// NOTE: the binary sealed-file format (`.tdg`) starts with its own magic bytes. That format is
+/// not part of this crate yet, so such a body is judged `Plaintext`.
 pub fn body_format(body: &[u8]) -> BodyFormat {
     if body.iter().all(u8::is_ascii_whitespace) {
         return BodyFormat::Empty;

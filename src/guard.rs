@@ -10,7 +10,7 @@
 //! | the caller's rate limiter reports a violation | 429 | `RATE_LIMITED` |
 //! | the risk score blocks the request | 422 | `THREAT_BLOCKED` |
 //! | a compliance rule is violated | 422 | `COMPLIANCE_VIOLATION` |
-//! | the risk score asks for a challenge | 403 | `CHALLENGE_REQUIRED` |
+//! | the risk score calls for a challenge | 403 | `CHALLENGE_REQUIRED` |
 //!
 //! The audit event names who, what, which resource, the decision and the token's `jti`. It
 //! never contains the token, the request body, the path, query or the client's IP address,
@@ -76,7 +76,7 @@ pub struct GuardRequest {
     /// Whether the resource is de-identified.
     #[serde(default)]
     pub deidentified: bool,
-    /// Fields the request asks for.
+    /// Fields the request requests.
     #[serde(default)]
     pub requested_fields: Vec<String>,
     /// Whether the caller's rate limiter reports a violation.
@@ -147,7 +147,7 @@ pub struct AuditEvent {
 pub struct GuardDecision {
     /// Whether the Worker may forward the request.
     pub allowed: bool,
-    /// The HTTP status to answer with when not allowed; 200 when allowed.
+    /// The HTTP status of the response when not allowed; 200 when allowed.
     pub status: u16,
     /// The JSON body of a rejection.
     pub body: Option<ErrorBody>,

@@ -36,11 +36,11 @@ pub const BLOCK_THRESHOLD: u32 = 50;
 /// Scores from this value on are challenged.
 pub const CHALLENGE_THRESHOLD: u32 = 25;
 
-/// Longest field value that is scanned, in bytes. A longer value is reported as the
+/// Maximum length of a scanned field value, in bytes. A longer value is reported as the
 /// `oversized_field` pattern and only its first part is scanned.
 pub const MAX_SCANNED_FIELD_BYTES: usize = 64 * 1024;
 
-/// What the caller should do with the request.
+/// The caller's next step with the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {

@@ -13,6 +13,8 @@ use crate::request::RuleTable;
 use crate::validate::sanitize::Sanitizer;
 use crate::validate::{self, UploadOptions};
 
+mod guard;
+
 #[wasm_bindgen(module = "/js/guard-error.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createGuardError)]
