@@ -236,6 +236,16 @@ export interface EncryptedFileHeader {
     headerLength: number;
 }
 
+/** Options of the JSON package functions. Unknown keys are rejected. */
+export interface PackageOptions {
+    /** The id of the dataset key, 1 to 255 bytes of UTF-8. */
+    keyId: string;
+    /** Default "standard". "enhanced" pads to 256 bytes, "maximum" to a power of two. */
+    level?: SealLevel;
+    /** Stored and authenticated as given. Default: the current time, `Date.toISOString()`. */
+    timestamp?: string;
+}
+
 
 
 /**
@@ -373,11 +383,35 @@ export class UploadValidator {
 }
 
 /**
+ * Decrypts a JSON package from `encryptConversationContent` for the same conversation id.
+ */
+export function decryptConversationContent(data_key: Uint8Array, conversation_id: string, _package: string): string;
+
+/**
+ * Decrypts a JSON package from `encryptDataset`. A package that lacks fields throws
+ * `MISSING_FIELDS` with their names in `subject`; a changed field throws `NOT_AUTHENTIC`.
+ */
+export function decryptDataset(data_key: Uint8Array, _package: string): Uint8Array;
+
+/**
  * Returns a `TransformStream` from an encrypted file to its plaintext. The stream errors with
  * `NOT_AUTHENTIC` on any modification, and releases only verified chunks; a consumer must
  * still discard the output if the stream errors.
  */
 export function decryptStream(options: DecryptFileOptions): TransformStream<Uint8Array, Uint8Array>;
+
+/**
+ * Encrypts one conversation's content (at most 1 MiB of UTF-8) under a key derived from the
+ * dataset key and the conversation id, and returns the JSON package.
+ */
+export function encryptConversationContent(data_key: Uint8Array, conversation_id: string, content: string, options: PackageOptions): string;
+
+/**
+ * Encrypts a small dataset (at most 1 MiB) under the dataset key and returns the JSON package
+ * (`encrypted_data`, `iv`, `auth_tag`, `encryption_level`, `key_id`, `timestamp`,
+ * `compliance_level`). Larger data belongs in `encryptStream`.
+ */
+export function encryptDataset(data_key: Uint8Array, data: Uint8Array, options: PackageOptions): string;
 
 /**
  * Returns a `TransformStream` from plaintext to an encrypted file, for example for
@@ -421,7 +455,11 @@ export interface InitOutput {
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
+    readonly decryptConversationContent: (a: any, b: any, c: any) => [number, number, number, number];
+    readonly decryptDataset: (a: any, b: any) => [number, number, number];
     readonly decryptStream: (a: any) => [number, number, number];
+    readonly encryptConversationContent: (a: any, b: any, c: any, d: any) => [number, number, number, number];
+    readonly encryptDataset: (a: any, b: any, c: any) => [number, number, number, number];
     readonly encryptStream: (a: any) => [number, number, number];
     readonly encryptedHeaderLength: (a: any) => [number, number, number];
     readonly filedecryptor_finish: (a: number) => [number, number, number];
