@@ -50,6 +50,8 @@ pub struct ParquetFile {
     /// Decoded text emitted so far, checked against [`MAX_PARQUET_TEXT_BYTES`].
     text_bytes: u64,
     text_limit_reported: bool,
+    /// [`MAX_PARQUET_ROW_GROUP_TEXT_BYTES`], lowered by tests.
+    row_group_text_limit: usize,
 }
 
 impl std::fmt::Debug for ParquetFile {
@@ -95,7 +97,15 @@ impl ParquetFile {
             rows += group.num_rows;
         }
         let reported = vec![false; metadata.columns.len()];
-        Ok(ParquetFile { metadata, footer_offset, first_rows, reported, text_bytes: 0, text_limit_reported: false })
+        Ok(ParquetFile {
+            metadata,
+            footer_offset,
+            first_rows,
+            reported,
+            text_bytes: 0,
+            text_limit_reported: false,
+            row_group_text_limit: MAX_PARQUET_ROW_GROUP_TEXT_BYTES,
+        })
     }
 
     /// Returns the leaf column paths, with the names of enclosing groups joined by `.`.
@@ -161,14 +171,21 @@ impl ParquetFile {
             return;
         }
         let columns = self.readable_columns(index, range.start, sink);
+        let first_record = self.first_rows[index] + 1;
+
+        // Findings wait until the row group is known to fit, because the column-by-column
+        // pass below decodes every chunk again and reports them then.
+        let mut deferred = Deferred::default();
+        let text_bytes = (self.text_bytes, self.text_limit_reported);
         let mut buffers: Vec<ColumnText> = columns.iter().map(|&column| ColumnText::new(column)).collect();
         let mut buffered = 0usize;
         let mut fits = true;
         for buffer in &mut buffers {
             let column = buffer.column;
-            self.decode(index, column, bytes, range.start, sink, &mut |text, slot, _sink| {
+            let limit = self.row_group_text_limit;
+            self.decode(index, column, bytes, range.start, &mut deferred, &mut |text, slot, _sink| {
                 buffered += text.len();
-                if buffered > MAX_PARQUET_ROW_GROUP_TEXT_BYTES {
+                if buffered > limit {
                     fits = false;
                 } else if fits {
                     buffer.push(slot.row, text, slot.page_offset);
@@ -178,17 +195,20 @@ impl ParquetFile {
                 break;
             }
         }
-
-        let first_record = self.first_rows[index] + 1;
         if fits {
+            deferred.0.into_iter().for_each(|finding| sink.finding(finding));
             self.emit_rows(&buffers, first_record, rows, sink);
             return;
         }
+
         drop(buffers);
+        (self.text_bytes, self.text_limit_reported) = text_bytes;
         let message = format!(
-            "row group {index} has more than {MAX_PARQUET_ROW_GROUP_TEXT_BYTES} bytes of text, so its values are emitted column by column"
+            "row group {index} has more than {} bytes of text, so its values are emitted column by column, and its record ends after them",
+            self.row_group_text_limit
         );
-        sink.finding(Finding::warning(Code::ParquetUnsupported, Location { offset: Some(range.start), ..Location::file() }, message).with_rule("row_group_limit"));
+        let location = Location { offset: Some(range.start), ..Location::file() };
+        sink.finding(unsupported("row_group_limit", location, &message));
         for &column in &columns {
             let name = self.metadata.columns[column].clone();
             self.decode(index, column, bytes, range.start, sink, &mut |text, slot, sink| {
@@ -326,6 +346,12 @@ impl ParquetFile {
         sink.finding(unsupported(rule, Location { column: Some(label), offset: Some(offset), ..Location::default() }, message));
     }
 
+    /// Lowers the row group text limit, to test the column-by-column order.
+    #[cfg(test)]
+    pub(super) fn set_row_group_text_limit(&mut self, limit: usize) {
+        self.row_group_text_limit = limit;
+    }
+
     /// Returns the footer metadata, for the writer.
     pub(super) fn metadata(&self) -> &FileMetadata {
         &self.metadata
@@ -334,6 +360,18 @@ impl ParquetFile {
     /// Returns the file offset of the footer.
     pub(super) fn footer_offset(&self) -> u64 {
         self.footer_offset
+    }
+}
+
+/// A sink that keeps findings for later and ignores values.
+#[derive(Default)]
+struct Deferred(Vec<Finding>);
+
+impl Sink for Deferred {
+    fn value(&mut self, _value: &Value<'_>) {}
+
+    fn finding(&mut self, finding: Finding) {
+        self.0.push(finding);
     }
 }
 

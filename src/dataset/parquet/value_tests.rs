@@ -303,6 +303,38 @@ fn only(sink: &Collect) -> (Code, &'static str) {
 }
 
 #[test]
+fn encoder_output_decodes() {
+    let mut encoder = Encoder::new();
+    encoder.i32_field(1, -7);
+    encoder.i64_field(3, 1 << 40);
+    encoder.field(20, STRUCT);
+    encoder.begin_struct();
+    encoder.binary_field(2, b"inner");
+    encoder.end_struct();
+    encoder.field(21, LIST);
+    encoder.list_header(16, I32);
+    (0..16).for_each(|value| encoder.zigzag(value));
+    encoder.end_struct();
+
+    let mut decoder = super::thrift::Decoder::new(&encoder.bytes);
+    let mut last_id = 0;
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((1, I32)));
+    assert_eq!(decoder.i32().unwrap(), -7);
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((3, super::thrift::I64)));
+    assert_eq!(decoder.zigzag().unwrap(), 1 << 40);
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((20, STRUCT)));
+    let mut inner_id = 0;
+    assert_eq!(decoder.field_header(&mut inner_id).unwrap(), Some((2, BINARY)));
+    assert_eq!(decoder.string().unwrap(), "inner");
+    assert_eq!(decoder.field_header(&mut inner_id).unwrap(), None);
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((21, LIST)));
+    assert_eq!(decoder.list_header().unwrap(), (16, I32));
+    assert_eq!((0..16).map(|_| decoder.i32().unwrap()).collect::<Vec<_>>(), (0..16).collect::<Vec<_>>());
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), None);
+    assert_eq!(decoder.position, encoder.bytes.len());
+}
+
+#[test]
 fn crafted_plain_page_read() {
     let sink = Crafted::default().read(&page(0, 2, 0, &plain(&[b"first", b"second"])));
     assert!(sink.findings.is_empty(), "{:?}", sink.findings);
@@ -583,4 +615,34 @@ fn stream_limit_keeps_footer_checks() {
     assert!(sink.values.is_empty());
     assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "stream_limit")]);
     assert_eq!(sink.findings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn large_row_group_emitted_by_column() {
+    let (bytes, expected) = fixture("notes-plain-v1");
+    let mut file = ParquetFile::open(&bytes[..4], &bytes, bytes.len() as u64).unwrap();
+    file.set_row_group_text_limit(100);
+    let mut sink = Collect::default();
+    file.start(&mut sink);
+    let range = file.row_group_range(0).unwrap();
+    file.read_row_group(0, &bytes[range.start as usize..range.end as usize], &mut sink);
+
+    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "row_group_limit")]);
+    assert_eq!(sink.records as u64, expected.rows);
+    let mut by_column = expected.values.clone();
+    by_column.sort_by_key(|&(row, column, _)| (column, row));
+    assert_eq!(values(&sink), by_column);
+}
+
+#[test]
+fn large_row_group_reports_once() {
+    let file = Crafted::default().file(&page(0, 2, 0, &plain(&[b"first", b"bad \xFF"])));
+    let mut parquet = ParquetFile::open(&file[..4], &file, file.len() as u64).unwrap();
+    parquet.set_row_group_text_limit(3);
+    let mut sink = Collect::default();
+    parquet.start(&mut sink);
+    let range = parquet.row_group_range(0).unwrap();
+    parquet.read_row_group(0, &file[range.start as usize..range.end as usize], &mut sink);
+    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "row_group_limit"), (Code::InvalidEncoding, "none")]);
+    assert_eq!(values(&sink).len(), 2);
 }
