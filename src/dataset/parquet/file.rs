@@ -135,17 +135,9 @@ impl ParquetFile {
         Some(ranges.reduce(|all, range| all.start.min(range.start)..all.end.max(range.end)).unwrap_or(4..4))
     }
 
-    /// Passes the column paths to [`Sink::columns`] and reports the text columns that the
-    /// reader cannot read, such as lists. Call it once, before reading row groups.
+    /// Passes the column paths to [`Sink::columns`]. Call it once, before reading row groups.
     pub fn start(&mut self, sink: &mut dyn Sink) {
         sink.columns(&self.metadata.columns);
-        for index in 0..self.metadata.leaves.len() {
-            let leaf = &self.metadata.leaves[index];
-            if leaf.value_type != ValueType::Other && leaf.max_repetition_level > 0 {
-                let message = "column is repeated (a list or map), and the reader reads only columns that are not; its values were not checked";
-                self.report(index, "nested", 4, message, sink);
-            }
-        }
     }
 
     /// Reads row group `index` from `bytes`, the file bytes in
@@ -223,7 +215,7 @@ impl ParquetFile {
         let mut columns = Vec::new();
         for column in 0..self.metadata.leaves.len() {
             let leaf = &self.metadata.leaves[column];
-            if leaf.value_type == ValueType::Other || leaf.max_repetition_level > 0 {
+            if leaf.value_type == ValueType::Other {
                 continue;
             }
             let chunk = &self.metadata.row_groups[group].chunks[column];
@@ -270,7 +262,8 @@ impl ParquetFile {
         let name = &self.metadata.columns[column];
         let mut text_bytes = self.text_bytes;
         let mut over_limit = false;
-        let result = decode_chunk(leaf, chunk, chunk_bytes, range.start, &mut |slot| {
+        let rows = self.metadata.row_groups[group].num_rows;
+        let result = decode_chunk(leaf, chunk, chunk_bytes, range.start, rows, &mut |slot| {
             let Some(value) = slot.value else { return };
             text_bytes += value.len() as u64;
             if text_bytes > MAX_PARQUET_TEXT_BYTES {

@@ -110,12 +110,7 @@ fn fixtures_agree_across_chunk_sizes_and_random_access() {
 }
 
 #[test]
-fn unsupported_rules_named() {
-    let (bytes, _) = fixture("nested-list");
-    let (sink, _) = read_stream(&bytes, usize::MAX);
-    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "nested")]);
-    assert!(sink.findings[0].message.contains("list or map"), "{}", sink.findings[0].message);
-
+fn unsupported_codec_named() {
     let (bytes, _) = fixture("notes-lz4");
     let (sink, _) = read_stream(&bytes, usize::MAX);
     assert_eq!(codes(&sink).len(), 7);
@@ -195,7 +190,8 @@ fn data_byte_flips_never_panic() {
 
 /// Builds a file with one column `note` and one row group whose column chunk is `chunk`.
 struct Crafted {
-    optional: bool,
+    /// `repetition_type` of the column: 0 required, 1 optional, 2 repeated.
+    repetition: i32,
     physical_type: i32,
     codec: i32,
     num_values: u64,
@@ -207,7 +203,7 @@ struct Crafted {
 impl Default for Crafted {
     fn default() -> Self {
         Crafted {
-            optional: false,
+            repetition: 0,
             physical_type: metadata::BYTE_ARRAY,
             codec: UNCOMPRESSED,
             num_values: 2,
@@ -230,7 +226,7 @@ impl Crafted {
         encoder.begin_struct();
         encoder.i32_field(1, self.physical_type);
         encoder.i32_field(2, 3);
-        encoder.i32_field(3, i32::from(self.optional));
+        encoder.i32_field(3, self.repetition);
         encoder.binary_field(4, b"note");
         encoder.i32_field(6, 0);
         encoder.end_struct();
@@ -282,6 +278,7 @@ fn header(kind: i32, uncompressed: i32, compressed: i32, num_values: i32, encodi
     encoder.i32_field(2, encoding);
     if kind == 0 {
         encoder.i32_field(3, 3);
+        encoder.i32_field(4, 3);
     }
     encoder.end_struct();
     encoder.end_struct();
@@ -411,7 +408,7 @@ fn definition_levels_mark_nulls() {
     // Levels 0, 1 as one bit-packed group (bit width 1), length-prefixed, then one value.
     let levels = [2u8, 0, 0, 0, 0x03, 0b0000_0010];
     let data = [levels.as_slice(), &plain(&[b"present"])].concat();
-    let crafted = Crafted { optional: true, ..Crafted::default() };
+    let crafted = Crafted { repetition: 1, ..Crafted::default() };
     let sink = crafted.read(&page(0, 2, 0, &data));
     assert!(sink.findings.is_empty(), "{:?}", sink.findings);
     assert_eq!(values(&sink), [(2, 0, "present".to_owned())]);
@@ -427,6 +424,39 @@ fn definition_levels_mark_nulls() {
     // An RLE run of level 3, above the maximum of 1.
     let above = [2u8, 0, 0, 0, 0x04, 3];
     assert_eq!(only(&crafted.read(&page(0, 2, 0, &above))), (Code::ParquetInvalid, "levels"));
+}
+
+#[test]
+fn repetition_levels_group_rows() {
+    // Levels of a repeated column: repetition 0, 1, 0 and definition 1, 1, 1, as RLE runs.
+    let levels = |repetitions: &[u8]| {
+        let mut data = vec![repetitions.len() as u8 * 2, 0, 0, 0];
+        repetitions.iter().for_each(|&level| data.extend([0x02, level]));
+        data.extend([2, 0, 0, 0, 0x06, 0x01]);
+        data
+    };
+    let crafted = Crafted { repetition: 2, num_values: 3, ..Crafted::default() };
+    let data = [levels(&[0, 1, 0]), plain(&[b"a", b"b", b"c"])].concat();
+    let sink = crafted.read(&page(0, 3, 0, &data));
+    assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+    assert_eq!(values(&sink), [(1, 0, "a".to_owned()), (1, 0, "b".to_owned()), (2, 0, "c".to_owned())]);
+    assert_eq!(sink.records, 2);
+
+    let too_many_rows = [levels(&[0, 0, 0]), plain(&[b"a", b"b", b"c"])].concat();
+    let sink = crafted.read(&page(0, 3, 0, &too_many_rows));
+    assert_eq!(only(&sink), (Code::ParquetInvalid, "levels"));
+    assert_eq!(values(&sink).len(), 2);
+
+    let starts_inside = [levels(&[1, 0, 0]), plain(&[b"a", b"b", b"c"])].concat();
+    assert_eq!(only(&crafted.read(&page(0, 3, 0, &starts_inside))), (Code::ParquetInvalid, "levels"));
+}
+
+#[test]
+fn flat_chunk_rows_bounded_by_group() {
+    let crafted = Crafted { num_values: 3, num_rows: 2, ..Crafted::default() };
+    let sink = crafted.read(&page(0, 3, 0, &plain(&[b"a", b"b", b"hidden"])));
+    assert_eq!(only(&sink), (Code::ParquetInvalid, "levels"));
+    assert_eq!(values(&sink), [(1, 0, "a".to_owned()), (2, 0, "b".to_owned())]);
 }
 
 #[test]
