@@ -15,7 +15,7 @@
 //!   the file. It keeps the file's bytes, up to [`MAX_PARQUET_STREAM_BYTES`], and decodes them
 //!   at [`Reader::finish`]. A larger file gets its framing and footer checked from a rolling
 //!   tail of at most [`MAX_PARQUET_FOOTER_BYTES`] + 8 bytes, and a `PARQUET_UNSUPPORTED`
-//!   finding says that its values were not read.
+//!   finding reports that its values were not read.
 //!
 //! What is read: every string value, in row order, with its 1-based row as the record, its
 //! column path and the file offset of its page. The elements of a list (or the keys and
