@@ -1,6 +1,49 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** One string value of a Parquet row group. */
+export interface ParquetValue {
+    /** 1-based row in the file. */
+    record: number;
+    /** 0-based leaf column index. */
+    column: number;
+    /** The column path, with the names of enclosing groups joined by `.`. */
+    columnName: string;
+    text: string;
+    /** File offset of the page that contains the value. */
+    offset: number;
+}
+
+/** What `ParquetFile.readRowGroup` returns: values in row order, and findings. */
+export interface ParquetRows {
+    values: ParquetValue[];
+    findings: Finding[];
+}
+
+/** Where a value passed to a `rewriteParquet` edit sits. */
+export interface ParquetCell {
+    /** 0-based leaf column index. */
+    column: number;
+    /** The column path. */
+    name: string;
+    /** 1-based row. */
+    record: number;
+}
+
+/**
+ * Returns the replacement for one string value, or `null` or `undefined` to keep it. An
+ * exception stops the rewrite and is thrown by `rewriteParquet`.
+ */
+export type ParquetEdit = (text: string, cell: ParquetCell) => string | null | undefined;
+
+/** Options for `rewriteParquet`. */
+export interface RewriteParquetOptions {
+    /** Codec of the rewritten string columns; default `"snappy"`. */
+    compression?: "snappy" | "none";
+}
+
+
+
 /** Stable codes of `GuardError.code`. */
 export type GuardErrorCode =
 | "INVALID_OPTIONS"
@@ -11,7 +54,7 @@ export type GuardErrorCode =
 | "INVALID_JSON"
 | "ALREADY_FINISHED"
 | "UNKNOWN_ENDPOINT"
-| SealErrorCode;
+| "PARQUET_UNREADABLE";
 
 /** Stable codes of findings in reports. */
 export type FindingCode =
@@ -35,6 +78,7 @@ export type FindingCode =
 | "JSON_NUMBER_TOO_LONG"
 | "JSONL_INVALID_LINE"
 | "PARQUET_INVALID"
+| "PARQUET_UNSUPPORTED"
 | "MALICIOUS_CONTENT"
 | "FORMULA_INJECTION"
 | "SECRET"
@@ -69,7 +113,7 @@ export interface UploadOptions {
 export interface Location {
     /** 1-based physical line where the value starts. */
     line?: number;
-    /** 1-based data record: a CSV row after the header, or a JSON Lines document. */
+    /** 1-based data record: a CSV row after the header, a JSON Lines document or a Parquet row. */
     record?: number;
     /** CSV column name (`#N` without a header), Parquet column path, or request field name. */
     column?: string;
@@ -161,155 +205,48 @@ export interface RequestReport {
 }
 
 
-/** Codes of the errors that encryption and decryption throw, in `GuardError.code`. */
-export type SealErrorCode =
-| "NOT_AUTHENTIC"
-| "INVALID_KEY_LENGTH"
-| "ALREADY_FINISHED"
-| "MESSAGE_TOO_LONG"
-| "RANDOM_UNAVAILABLE"
-| "INVALID_WRAPPED_KEY"
-| "KEK_VERSION_MISMATCH"
-| "INVALID_ID"
-| "INVALID_HEADER"
-| "UNSUPPORTED_VERSION"
-| "UNSUPPORTED_ALGORITHM"
-| "UNKNOWN_LEVEL"
-| "INVALID_CHUNK_SIZE"
-| "KEY_REFERENCE"
-| "MISSING_FIELDS"
-| "INVALID_PACKAGE"
-| "PACKAGE_TOO_LARGE";
-
-/** An encryption level; see docs/format.md for what each one pads. */
-export type SealLevel = "standard" | "enhanced" | "maximum";
-
-/** The chunk cipher: WebCrypto where the runtime has it ("auto"), or always one of the two. */
-export type SealBackend = "auto" | "webcrypto" | "rust";
-
-/** Bytes read and written so far, reported after each piece of input. */
-export interface SealProgress {
-    bytesIn: number;
-    bytesOut: number;
-}
 
 /**
- * The key that seals or opens a file: a 32-byte `dataKey` held by the key server, or a
- * 32-byte `kek` with its `kekVersion`, which wraps a fresh data key into the header.
+ * A Parquet file whose footer has been read. Its row groups are read one at a time from byte
+ * ranges, such as slices of a browser `File`, so memory stays bounded by one row group.
  */
-export type SealKeyOptions =
-| { dataKey: Uint8Array; kek?: undefined; kekVersion?: undefined }
-| { kek: Uint8Array; kekVersion: number; dataKey?: undefined };
-
-/** Options of `FileEncryptor` and `encryptStream`. Unknown keys are rejected. */
-export type EncryptFileOptions = SealKeyOptions & {
-    /** The dataset id bound to the file, 1 to 255 bytes of UTF-8. It must not contain PHI. */
-    datasetId: string;
-    /** The id of the data key, 1 to 255 bytes of UTF-8. */
-    keyId: string;
-    /** Default "standard". */
-    level?: SealLevel;
-    /** Plaintext bytes per chunk, a power of two from 4096 to 1048576. Default 65536. */
-    chunkSize?: number;
-    /** Default "auto". `FileEncryptor` checks it but always uses Rust. */
-    backend?: SealBackend;
-    onProgress?: (progress: SealProgress) => void;
-};
-
-/** Options of `FileDecryptor` and `decryptStream`. Unknown keys are rejected. */
-export type DecryptFileOptions = SealKeyOptions & {
-    backend?: SealBackend;
-    onProgress?: (progress: SealProgress) => void;
-};
-
-/** The public fields of an encrypted file's header. None of them is secret. */
-export interface EncryptedFileHeader {
-    version: number;
-    level: SealLevel;
-    chunkSize: number;
-    keyId: string;
-    datasetId: string;
-    /** "wrapped": the data key is in the header; "reference": the key server stores it. */
-    keySource: "wrapped" | "reference";
-    /** The KEK version of a wrapped key, or null. */
-    kekVersion: number | null;
-    headerLength: number;
-}
-
-/** Options of the JSON package functions. Unknown keys are rejected. */
-export interface PackageOptions {
-    /** The id of the dataset key, 1 to 255 bytes of UTF-8. */
-    keyId: string;
-    /** Default "standard". "enhanced" pads to 256 bytes, "maximum" to a power of two. */
-    level?: SealLevel;
-    /** Stored and authenticated as given. Default: the current time, `Date.toISOString()`. */
-    timestamp?: string;
-}
-
-
-
-/**
- * Decrypts a file chunk by chunk in Rust, releasing only verified plaintext.
- */
-export class FileDecryptor {
+export class ParquetFile {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Verifies the final chunk and returns its plaintext. Until this returns, the plaintext
-     * from `push` may be a truncated file.
+     * Decodes the footer from the file's first 4 bytes and its last `tailLength` bytes.
      */
-    finish(): Uint8Array;
+    constructor(head: Uint8Array, tail: Uint8Array, fileSize: number);
     /**
-     * Returns how many bytes the header needs, as `encryptedHeaderLength` does.
+     * Reads row group `index` from the bytes of its range and returns its string values in
+     * row order, with the findings about it.
      */
-    headerLength(prefix: Uint8Array): number;
+    readRowGroup(index: number, bytes: Uint8Array): ParquetRows;
     /**
-     * Starts decrypting with `dataKey`, or with `kek` and `kekVersion` for a wrapped key.
+     * Returns `[start, end)`, the byte range of row group `index`.
      */
-    constructor(options: DecryptFileOptions);
+    rowGroupRange(index: number): [number, number];
     /**
-     * Parses a complete header, unwraps or takes the data key, checks the key commitment and
-     * returns the keys that the WebCrypto chunk cipher needs.
+     * Returns how many bytes from the end of the file the constructor needs, from the file's
+     * last 8 bytes and its size.
      */
-    openHeader(header: Uint8Array): object;
+    static tailLength(trailer: Uint8Array, fileSize: number): number;
     /**
-     * Reads the next piece of the file and returns the plaintext of the chunks that verified.
+     * The leaf column paths.
      */
-    push(chunk: Uint8Array): Uint8Array;
+    readonly columns: string[];
     /**
-     * Returns the header once `push` has read it and the key commitment has verified.
+     * Findings about the schema, such as list columns that are not read.
      */
-    readonly header: EncryptedFileHeader | undefined;
-}
-
-/**
- * Encrypts a file chunk by chunk in Rust.
- */
-export class FileEncryptor {
-    free(): void;
-    [Symbol.dispose](): void;
+    readonly findings: Finding[];
     /**
-     * Seals the final chunk and returns the rest of the ciphertext.
+     * The row count from the footer.
      */
-    finish(): Uint8Array;
+    readonly numRows: number;
     /**
-     * Starts a file. With `kek` and `kekVersion`, a fresh data key is drawn and stored in the
-     * header wrapped under the KEK; with `dataKey`, the header refers to the key by `keyId`.
+     * The number of row groups.
      */
-    constructor(options: EncryptFileOptions);
-    /**
-     * Encrypts the next piece of plaintext and returns the ciphertext that is complete.
-     */
-    push(chunk: Uint8Array): Uint8Array;
-    /**
-     * Returns a `TransformStream` that seals this file's chunks with WebCrypto: the same
-     * bytes as `push` and `finish` would write. Use either, not both, for one file.
-     */
-    webCryptoStream(on_progress: (progress: SealProgress) => void): TransformStream<Uint8Array, Uint8Array>;
-    /**
-     * Returns the encoded header, which the first `push` or `finish` writes first.
-     */
-    readonly header: Uint8Array;
+    readonly rowGroupCount: number;
 }
 
 /**
@@ -383,54 +320,9 @@ export class UploadValidator {
 }
 
 /**
- * Decrypts a JSON package from `encryptConversationContent` for the same conversation id.
+ * Rewrites the string values of a Parquet file through `edit` and returns the new file.
  */
-export function decryptConversationContent(data_key: Uint8Array, conversation_id: string, _package: string): string;
-
-/**
- * Decrypts a JSON package from `encryptDataset`. A package that lacks fields throws
- * `MISSING_FIELDS` with their names in `subject`; a changed field throws `NOT_AUTHENTIC`.
- */
-export function decryptDataset(data_key: Uint8Array, _package: string): Uint8Array;
-
-/**
- * Returns a `TransformStream` from an encrypted file to its plaintext. The stream errors with
- * `NOT_AUTHENTIC` on any modification, and releases only verified chunks; a consumer must
- * still discard the output if the stream errors.
- */
-export function decryptStream(options: DecryptFileOptions): TransformStream<Uint8Array, Uint8Array>;
-
-/**
- * Encrypts one conversation's content (at most 1 MiB of UTF-8) under a key derived from the
- * dataset key and the conversation id, and returns the JSON package.
- */
-export function encryptConversationContent(data_key: Uint8Array, conversation_id: string, content: string, options: PackageOptions): string;
-
-/**
- * Encrypts a small dataset (at most 1 MiB) under the dataset key and returns the JSON package
- * (`encrypted_data`, `iv`, `auth_tag`, `encryption_level`, `key_id`, `timestamp`,
- * `compliance_level`). Larger data belongs in `encryptStream`.
- */
-export function encryptDataset(data_key: Uint8Array, data: Uint8Array, options: PackageOptions): string;
-
-/**
- * Returns a `TransformStream` from plaintext to an encrypted file, for example for
- * `file.stream().pipeThrough(encryptStream(options))`.
- */
-export function encryptStream(options: EncryptFileOptions): TransformStream<Uint8Array, Uint8Array>;
-
-/**
- * Returns how many bytes the header needs, judged from the bytes read so far: 14 until the
- * fixed part is complete, then the declared header length. Throws for bytes that cannot
- * start a valid header.
- */
-export function encryptedHeaderLength(prefix: Uint8Array): number;
-
-/**
- * Parses the header at the start of an encrypted file and returns its public fields. It
- * needs no key and checks no commitment.
- */
-export function inspectEncryptedFile(bytes: Uint8Array): EncryptedFileHeader;
+export function rewriteParquet(bytes: Uint8Array, edit: ParquetEdit, options: RewriteParquetOptions | undefined): Uint8Array;
 
 /**
  * Validates a whole upload held in memory and returns the report.
@@ -450,33 +342,22 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly __wbg_filedecryptor_free: (a: number, b: number) => void;
-    readonly __wbg_fileencryptor_free: (a: number, b: number) => void;
+    readonly __wbg_parquetfile_free: (a: number, b: number) => void;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
-    readonly decryptConversationContent: (a: any, b: any, c: any) => [number, number, number, number];
-    readonly decryptDataset: (a: any, b: any) => [number, number, number];
-    readonly decryptStream: (a: any) => [number, number, number];
-    readonly encryptConversationContent: (a: any, b: any, c: any, d: any) => [number, number, number, number];
-    readonly encryptDataset: (a: any, b: any, c: any) => [number, number, number, number];
-    readonly encryptStream: (a: any) => [number, number, number];
-    readonly encryptedHeaderLength: (a: any) => [number, number, number];
-    readonly filedecryptor_finish: (a: number) => [number, number, number];
-    readonly filedecryptor_header: (a: number) => any;
-    readonly filedecryptor_headerLength: (a: number, b: any) => [number, number, number];
-    readonly filedecryptor_new: (a: any) => [number, number, number];
-    readonly filedecryptor_openHeader: (a: number, b: any) => [number, number, number];
-    readonly filedecryptor_push: (a: number, b: any) => [number, number, number];
-    readonly fileencryptor_finish: (a: number) => [number, number, number];
-    readonly fileencryptor_header: (a: number) => any;
-    readonly fileencryptor_new: (a: any) => [number, number, number];
-    readonly fileencryptor_push: (a: number, b: any) => [number, number, number];
-    readonly fileencryptor_webCryptoStream: (a: number, b: any) => [number, number, number];
-    readonly inspectEncryptedFile: (a: any) => [number, number, number];
+    readonly parquetfile_columns: (a: number) => [number, number];
+    readonly parquetfile_findings: (a: number) => [number, number, number];
+    readonly parquetfile_new: (a: any, b: any, c: number) => [number, number, number];
+    readonly parquetfile_numRows: (a: number) => number;
+    readonly parquetfile_readRowGroup: (a: number, b: number, c: any) => [number, number, number];
+    readonly parquetfile_rowGroupCount: (a: number) => number;
+    readonly parquetfile_rowGroupRange: (a: number, b: number) => [number, number, number];
+    readonly parquetfile_tailLength: (a: any, b: number) => [number, number, number];
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
+    readonly rewriteParquet: (a: any, b: any, c: any) => [number, number, number];
     readonly sanitizer_finish: (a: number) => any;
     readonly sanitizer_new: () => number;
     readonly sanitizer_removed: (a: number) => number;
@@ -493,8 +374,8 @@ export interface InitOutput {
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_table_dealloc: (a: number) => void;
     readonly __externref_drop_slice: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
     readonly __wbindgen_start: () => void;
 }
 
