@@ -254,7 +254,7 @@ export interface GuardRequest {
     patient?: string;
     /** Whether the resource is de-identified. */
     deidentified?: boolean;
-    /** Fields the request asks for, checked against the role's minimum necessary set. */
+    /** Fields the request reads, checked against the role's minimum necessary set. */
     requestedFields?: string[];
     /** Whether the Worker's rate limiter reports a violation. */
     rateLimited?: boolean;
