@@ -179,7 +179,7 @@ export interface ComplianceResult {
   body_format: "empty" | "encrypted_package" | "plaintext";
 }
 
-/** The decision of `EdgeGuard.guard`. */
+/** The decision of `EdgeGuard.guard` and `EdgeGuard.guardAsync`. */
 export interface GuardDecision {
   allowed: boolean;
   /** 200 when allowed; otherwise 401, 403, 422, 429 or 503. */

@@ -13,7 +13,7 @@ mod jws;
 pub mod keys;
 pub mod revocation;
 pub mod snapshot;
-mod verify;
+pub(crate) mod verify;
 
 pub use claims::{AccessClaims, Audience, RefreshClaims, SessionBinding, TokenType};
 pub use keys::{Algorithm, KeySet, SigningKey, VerifyingKey};

@@ -341,7 +341,7 @@ export interface ComplianceResult {
     body_format: "empty" | "encrypted_package" | "plaintext";
 }
 
-/** The decision of `EdgeGuard.guard`. */
+/** The decision of `EdgeGuard.guard` and `EdgeGuard.guardAsync`. */
 export interface GuardDecision {
     allowed: boolean;
     /** 200 when allowed; otherwise 401, 403, 422, 429 or 503. */
@@ -367,6 +367,12 @@ export interface GuardDecision {
 export class EdgeGuard {
     free(): void;
     [Symbol.dispose](): void;
+    /**
+     * Decides one request like `guard`, with EdDSA and ES256 signatures checked by the
+     * runtime's WebCrypto, which is several times faster than the built-in check. Where
+     * WebCrypto lacks the algorithm, the built-in check runs instead.
+     */
+    guardAsync(request: GuardRequest): Promise<GuardDecision>;
     /**
      * Decides one request: token, access, threat monitoring and compliance.
      */
@@ -396,6 +402,11 @@ export class EdgeGuard {
      * Revokes one token by its `jti` until `exp`.
      */
     revoke(jti: string, exp: number): void;
+    /**
+     * Verifies an access token like `verifyAccessToken`, with EdDSA and ES256 signatures
+     * checked by the runtime's WebCrypto.
+     */
+    verifyAccessTokenAsync(token: string, context: VerifyContext | undefined): Promise<AccessClaims>;
     /**
      * Verifies an access token on its own and returns its claims.
      */
@@ -495,13 +506,15 @@ export interface InitOutput {
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
     readonly edgeguard_guard: (a: number, b: any) => [number, number, number];
-    readonly edgeguard_keySet: (a: number) => [number, number];
+    readonly edgeguard_guardAsync: (a: number, b: any) => [number, number, number];
+    readonly edgeguard_keySet: (a: number) => [number, number, number, number];
     readonly edgeguard_loadRevocations: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly edgeguard_new: (a: any) => [number, number, number];
     readonly edgeguard_replaceKeys: (a: number, b: any, c: number, d: number) => [number, number];
     readonly edgeguard_revoke: (a: number, b: number, c: number, d: number) => [number, number];
     readonly edgeguard_revokeSubject: (a: number, b: number, c: number, d: number) => [number, number];
     readonly edgeguard_verifyAccessToken: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly edgeguard_verifyAccessTokenAsync: (a: number, b: number, c: number, d: any) => [number, number, number];
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
@@ -515,12 +528,15 @@ export interface InitOutput {
     readonly uploadvalidator_update: (a: number, b: any) => [number, number];
     readonly validateUpload: (a: any, b: any) => [number, number, number];
     readonly version: () => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
     readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __wbindgen_start: () => void;
