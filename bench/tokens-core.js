@@ -91,6 +91,15 @@ export const CASES = [
       },
     ],
     [
+      `techdeck-guard ${alg}, async (WebCrypto)`,
+      alg,
+      async (state, n) => {
+        if (alg === "HS256" && !state.allowHmac) return false;
+        for (let i = 0; i < n; i++) await state.uncached.verifyAccessTokenAsync(state.tokens[alg], CONTEXT);
+        return true;
+      },
+    ],
+    [
       `jose ${alg}`,
       alg,
       async (state, n) => {

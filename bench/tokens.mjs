@@ -170,8 +170,10 @@ console.log("");
 for (const alg of ["EdDSA", "ES256", "HS256"]) {
   const ratios = columns.map(([runtime, results]) => {
     const ours = results.find((r) => r.name === `techdeck-guard ${alg}`).micros;
+    const asyncOurs = results.find((r) => r.name === `techdeck-guard ${alg}, async (WebCrypto)`).micros;
     const theirs = results.find((r) => r.name === `jose ${alg}`).micros;
-    return `${runtime} ${ours === null ? "n/a" : (theirs / ours).toFixed(2)}`;
+    const ratio = (micros) => (micros === null ? "n/a" : (theirs / micros).toFixed(2));
+    return `${runtime} ${ratio(ours)} (async ${ratio(asyncOurs)})`;
   });
   console.log(`- ${alg}: jose time / techdeck-guard time: ${ratios.join(", ")}`);
 }
