@@ -130,7 +130,7 @@ fn whole_seconds(value: f64, name: &str) -> Result<u64, Error> {
 /// Returns the current time in whole seconds from `Date.now()`.
 ///
 /// NOTE: in Cloudflare Workers `Date.now()` advances only across I/O, so a long computation
-/// within one request reads one time; expiry checks are per request, so this is enough.
+/// within one request reads one time. Expiry is checked per request, so this is enough.
 fn now_seconds() -> u64 {
     (js_sys::Date::now() / 1000.0).floor() as u64
 }
