@@ -1,49 +1,6 @@
 /* tslint:disable */
 /* eslint-disable */
 
-/** One string value of a Parquet row group. */
-export interface ParquetValue {
-    /** 1-based row in the file. */
-    record: number;
-    /** 0-based leaf column index. */
-    column: number;
-    /** The column path, with the names of enclosing groups joined by `.`. */
-    columnName: string;
-    text: string;
-    /** File offset of the page that contains the value. */
-    offset: number;
-}
-
-/** What `ParquetFile.readRowGroup` returns: values in row order, and findings. */
-export interface ParquetRows {
-    values: ParquetValue[];
-    findings: Finding[];
-}
-
-/** Where a value passed to a `rewriteParquet` edit sits. */
-export interface ParquetCell {
-    /** 0-based leaf column index. */
-    column: number;
-    /** The column path. */
-    name: string;
-    /** 1-based row. */
-    record: number;
-}
-
-/**
- * Returns the replacement for one string value, or `null` or `undefined` to keep it. An
- * exception stops the rewrite and is thrown by `rewriteParquet`.
- */
-export type ParquetEdit = (text: string, cell: ParquetCell) => string | null | undefined;
-
-/** Options for `rewriteParquet`. */
-export interface RewriteParquetOptions {
-    /** Codec of the rewritten string columns; default `"snappy"`. */
-    compression?: "snappy" | "none";
-}
-
-
-
 /** Stable codes of `GuardError.code`. */
 export type GuardErrorCode =
 | "INVALID_OPTIONS"
@@ -53,8 +10,7 @@ export type GuardErrorCode =
 | "INPUT_TOO_LARGE"
 | "INVALID_JSON"
 | "ALREADY_FINISHED"
-| "UNKNOWN_ENDPOINT"
-| "PARQUET_UNREADABLE";
+| "UNKNOWN_ENDPOINT";
 
 /** Stable codes of findings in reports. */
 export type FindingCode =
@@ -78,7 +34,6 @@ export type FindingCode =
 | "JSON_NUMBER_TOO_LONG"
 | "JSONL_INVALID_LINE"
 | "PARQUET_INVALID"
-| "PARQUET_UNSUPPORTED"
 | "MALICIOUS_CONTENT"
 | "FORMULA_INJECTION"
 | "SECRET"
@@ -113,7 +68,7 @@ export interface UploadOptions {
 export interface Location {
     /** 1-based physical line where the value starts. */
     line?: number;
-    /** 1-based data record: a CSV row after the header, a JSON Lines document or a Parquet row. */
+    /** 1-based data record: a CSV row after the header, or a JSON Lines document. */
     record?: number;
     /** CSV column name (`#N` without a header), Parquet column path, or request field name. */
     column?: string;
@@ -205,48 +160,257 @@ export interface RequestReport {
 }
 
 
+/** Stable codes of a rejected token, in `GuardError.code` and in a guard decision's body. */
+export type TokenErrorCode =
+| "TOKEN_MALFORMED"
+| "TOKEN_TOO_LARGE"
+| "TOKEN_NONCANONICAL_BASE64"
+| "TOKEN_ALG_NONE"
+| "TOKEN_ALG_MISMATCH"
+| "TOKEN_EMBEDDED_KEY"
+| "TOKEN_KID_INVALID"
+| "TOKEN_UNKNOWN_KID"
+| "TOKEN_CRIT"
+| "TOKEN_WRONG_TYP"
+| "TOKEN_DUPLICATE_HEADER"
+| "TOKEN_DUPLICATE_CLAIM"
+| "TOKEN_ZERO_SIGNATURE"
+| "TOKEN_NONCANONICAL_SIGNATURE"
+| "TOKEN_SIGNATURE_INVALID"
+| "TOKEN_TIME_NOT_INTEGER"
+| "TOKEN_TIME_OUT_OF_RANGE"
+| "TOKEN_CLAIM_MISSING"
+| "TOKEN_EXPIRED"
+| "TOKEN_NOT_YET_VALID"
+| "TOKEN_WRONG_ISSUER"
+| "TOKEN_WRONG_AUDIENCE"
+| "TOKEN_WRONG_TYPE"
+| "TOKEN_WRONG_COMPLIANCE_LEVEL"
+| "TOKEN_LIFETIME_TOO_LONG"
+| "TOKEN_REVOKED"
+| "TOKEN_SUBJECT_REVOKED"
+| "TOKEN_SESSION_MISMATCH"
+| "TOKEN_REPLAYED"
+| "INVALID_KEY"
+| "REVOCATION_STALE"
+| "REVOCATION_ROLLBACK";
+
+/** A JWK Set (RFC 7517) with Ed25519 (`OKP`) and P-256 (`EC`) public keys, each with a `kid`. */
+export interface JsonWebKeySet {
+    keys: Array<Record<string, unknown>>;
+}
+
+/** Options of `EdgeGuard`. Every optional value has a secure default. */
+export interface EdgeGuardOptions {
+    /** The exact `iss` of tokens and revocation snapshots. */
+    issuer: string;
+    /** The audience that each token's `aud` must contain. */
+    audience: string;
+    /** The issuer's public keys, as JSON text or an object. */
+    jwks: string | JsonWebKeySet;
+    /** Allowed clock difference in seconds; default 30, at most 60. */
+    leeway?: number;
+    /** Maximum token size in bytes; default and maximum 8192. */
+    maxTokenBytes?: number;
+    /** Maximum `exp - iat` of an access token in seconds; default 86400. */
+    maxAccessLifetime?: number;
+    /** Maximum `exp - iat` of a refresh token in seconds; default 604800. */
+    maxRefreshLifetime?: number;
+    /** Reject tokens without a session binding and requests without `ip` and `user-agent`; default false. */
+    requireBinding?: boolean;
+    /** Reject every token until a fresh revocation snapshot is loaded; default true. */
+    requireRevocationSnapshot?: boolean;
+    /** Minimum seconds between two key refreshes signalled by an unknown `kid`; default 300. */
+    keyRefreshCooldown?: number;
+    /** Number of verified tokens kept; default 1024, 0 turns the cache off. */
+    cacheCapacity?: number;
+    /** Access rules that extend or replace the built-in roles, as JSON text or an object. */
+    accessRules?: string | Record<string, unknown>;
+    /**
+     * An HS256 shared secret of at least 32 bytes, for edge-only deployments. Accepted only in
+     * Cloudflare Workers and Node; a browser gets `INVALID_OPTIONS`.
+     */
+    hmacSecret?: { kid: string; secret: Uint8Array };
+}
+
+/** One request as the Worker describes it to `EdgeGuard.guard`. */
+export interface GuardRequest {
+    method?: string;
+    path?: string;
+    query?: Record<string, string>;
+    /** Request headers; `authorization` carries `Bearer <token>`. */
+    headers?: Record<string, string>;
+    /** The client's IP address, for the session binding. Never copied into the audit event. */
+    ip?: string;
+    /** The request body as text. */
+    body?: string;
+    /** The action, such as `read`, `write` or `analyze_data`. */
+    action: string;
+    /** The resource, such as `patient_records`. */
+    resource: string;
+    /** The user id owning the resource, for roles that reach only their own data. */
+    owner?: string;
+    /** The patient the resource belongs to, for roles that reach assigned patients. */
+    patient?: string;
+    /** Whether the resource is de-identified. */
+    deidentified?: boolean;
+    /** Fields the request reads, checked against the role's minimum necessary set. */
+    requestedFields?: string[];
+    /** Whether the Worker's rate limiter reports a violation. */
+    rateLimited?: boolean;
+    /** Whether the body must be an encrypted package. */
+    requiresEncryption?: boolean;
+    /** Whether the endpoint accepts PHI in a plaintext body. */
+    acceptsPhi?: boolean;
+    /** Whether the token may be used only once. */
+    oneTime?: boolean;
+    /** The current time in seconds; `Date.now()` when absent. */
+    now?: number;
+}
+
+/** The claims of a verified access token. */
+export interface AccessClaims {
+    iss: string;
+    aud: string | string[];
+    sub: string;
+    user_id: string;
+    role: string;
+    type: "access";
+    jti: string;
+    session_id: string;
+    iat: number;
+    exp: number;
+    nbf?: number;
+    compliance_level: "hipaa_plus_plus";
+    patients?: string[];
+    reason?: string;
+    bind_salt?: string;
+    ip_hash?: string;
+    user_agent_hash?: string;
+}
+
+/** The request facts for `EdgeGuard.verifyAccessToken`. */
+export interface VerifyContext {
+    ip?: string;
+    userAgent?: string;
+    oneTime?: boolean;
+    now?: number;
+}
+
+/** The audit event of one decision: no token, body, path, query or IP address. */
+export interface AuditEvent {
+    eventType: "access_decision";
+    timestamp: number;
+    userId: string | null;
+    role: string | null;
+    jti: string | null;
+    sessionId: string | null;
+    action: string;
+    resource: string;
+    decision: "allow" | "challenge" | "deny";
+    status: number;
+    code: string | null;
+    breakGlass: boolean;
+    phi: boolean;
+    riskScore: number;
+    threats: string[];
+}
+
+/** One threat found in one field. */
+export interface ThreatReason {
+    threat: string;
+    /** `path`, `query.<name>`, `body/<pointer>` or empty for request-wide threats. */
+    field: string;
+    rule: string;
+}
+
+/** The threat monitoring verdict. */
+export interface MonitoringVerdict {
+    threat_detected: boolean;
+    threats: string[];
+    risk_score: number;
+    action: "allow" | "challenge" | "block";
+    reasons: ThreatReason[];
+}
+
+/** The compliance result. */
+export interface ComplianceResult {
+    compliant: boolean;
+    violations: string[];
+    recommendations: string[];
+    body_format: "empty" | "encrypted_package" | "plaintext";
+}
+
+/** The decision of `EdgeGuard.guard` and `EdgeGuard.guardAsync`. */
+export interface GuardDecision {
+    allowed: boolean;
+    /** 200 when allowed; otherwise 401, 403, 422, 429 or 503. */
+    status: number;
+    /** The JSON body of a rejection. */
+    body: { code: string; reason: string } | null;
+    /** Security headers to add to the response. */
+    headers: Record<string, string>;
+    audit: AuditEvent;
+    /** Whether to fetch the JWK Set again and call `replaceKeys`. */
+    refreshKeys: boolean;
+    claims: AccessClaims | null;
+    monitoring: MonitoringVerdict | null;
+    compliance: ComplianceResult | null;
+}
+
+
 
 /**
- * A Parquet file whose footer has been read. Its row groups are read one at a time from byte
- * ranges, such as slices of a browser `File`, so memory stays bounded by one row group.
+ * The edge guard for Cloudflare Workers (and Node): verifies the access token, checks access,
+ * scores the request for threats, checks compliance and returns one decision.
  */
-export class ParquetFile {
+export class EdgeGuard {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Decodes the footer from the file's first 4 bytes and its last `tailLength` bytes.
+     * Decides one request like `guard`, with EdDSA and ES256 signatures checked by the
+     * runtime's WebCrypto, which is several times faster than the built-in check. Where
+     * WebCrypto lacks the algorithm, the built-in check runs instead.
      */
-    constructor(head: Uint8Array, tail: Uint8Array, fileSize: number);
+    guardAsync(request: GuardRequest): Promise<GuardDecision>;
     /**
-     * Reads row group `index` from the bytes of its range and returns its string values in
-     * row order, with the findings about it.
+     * Decides one request: token, access, threat monitoring and compliance.
      */
-    readRowGroup(index: number, bytes: Uint8Array): ParquetRows;
+    guard(request: GuardRequest): GuardDecision;
     /**
-     * Returns `[start, end)`, the byte range of row group `index`.
+     * Returns the public JWK Set as JSON text, for a cache such as Workers KV.
      */
-    rowGroupRange(index: number): [number, number];
+    keySet(): string;
     /**
-     * Returns how many bytes from the end of the file the constructor needs, from the file's
-     * last 8 bytes and its size.
+     * Verifies a revocation snapshot from the key server and loads it; returns its `seq`.
      */
-    static tailLength(trailer: Uint8Array, fileSize: number): number;
+    loadRevocations(snapshot: string, now?: number | null): number;
     /**
-     * The leaf column paths.
+     * Creates a guard from options with secure defaults.
      */
-    readonly columns: string[];
+    constructor(options: EdgeGuardOptions);
     /**
-     * Findings about the schema, such as list columns that are not read.
+     * Replaces the keys with a new JWK Set after a rotation; the token cache is emptied. A
+     * configured HMAC secret is not kept.
      */
-    readonly findings: Finding[];
+    replaceKeys(jwks: string | JsonWebKeySet, now?: number | null): void;
     /**
-     * The row count from the footer.
+     * Revokes every token of `subject` issued before `notBefore`.
      */
-    readonly numRows: number;
+    revokeSubject(subject: string, notBefore: number): void;
     /**
-     * The number of row groups.
+     * Revokes one token by its `jti` until `exp`.
      */
-    readonly rowGroupCount: number;
+    revoke(jti: string, exp: number): void;
+    /**
+     * Verifies an access token like `verifyAccessToken`, with EdDSA and ES256 signatures
+     * checked by the runtime's WebCrypto.
+     */
+    verifyAccessTokenAsync(token: string, context: VerifyContext | undefined): Promise<AccessClaims>;
+    /**
+     * Verifies an access token on its own and returns its claims.
+     */
+    verifyAccessToken(token: string, context: VerifyContext | undefined): AccessClaims;
 }
 
 /**
@@ -320,11 +484,6 @@ export class UploadValidator {
 }
 
 /**
- * Rewrites the string values of a Parquet file through `edit` and returns the new file.
- */
-export function rewriteParquet(bytes: Uint8Array, edit: ParquetEdit, options: RewriteParquetOptions | undefined): Uint8Array;
-
-/**
  * Validates a whole upload held in memory and returns the report.
  *
  * With `sanitize: true`, a valid CSV, JSON or JSON Lines upload also comes back as
@@ -342,22 +501,23 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly __wbg_parquetfile_free: (a: number, b: number) => void;
+    readonly __wbg_edgeguard_free: (a: number, b: number) => void;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
-    readonly parquetfile_columns: (a: number) => [number, number];
-    readonly parquetfile_findings: (a: number) => [number, number, number];
-    readonly parquetfile_new: (a: any, b: any, c: number) => [number, number, number];
-    readonly parquetfile_numRows: (a: number) => number;
-    readonly parquetfile_readRowGroup: (a: number, b: number, c: any) => [number, number, number];
-    readonly parquetfile_rowGroupCount: (a: number) => number;
-    readonly parquetfile_rowGroupRange: (a: number, b: number) => [number, number, number];
-    readonly parquetfile_tailLength: (a: any, b: number) => [number, number, number];
+    readonly edgeguard_guard: (a: number, b: any) => [number, number, number];
+    readonly edgeguard_guardAsync: (a: number, b: any) => [number, number, number];
+    readonly edgeguard_keySet: (a: number) => [number, number, number, number];
+    readonly edgeguard_loadRevocations: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly edgeguard_new: (a: any) => [number, number, number];
+    readonly edgeguard_replaceKeys: (a: number, b: any, c: number, d: number) => [number, number];
+    readonly edgeguard_revoke: (a: number, b: number, c: number, d: number) => [number, number];
+    readonly edgeguard_revokeSubject: (a: number, b: number, c: number, d: number) => [number, number];
+    readonly edgeguard_verifyAccessToken: (a: number, b: number, c: number, d: any) => [number, number, number];
+    readonly edgeguard_verifyAccessTokenAsync: (a: number, b: number, c: number, d: any) => [number, number, number];
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
-    readonly rewriteParquet: (a: any, b: any, c: any) => [number, number, number];
     readonly sanitizer_finish: (a: number) => any;
     readonly sanitizer_new: () => number;
     readonly sanitizer_removed: (a: number) => number;
@@ -368,14 +528,17 @@ export interface InitOutput {
     readonly uploadvalidator_update: (a: number, b: any) => [number, number];
     readonly validateUpload: (a: any, b: any) => [number, number, number];
     readonly version: () => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_drop_slice: (a: number, b: number) => void;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __wbindgen_start: () => void;
 }
 
