@@ -44,12 +44,12 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <link rel="icon" href="data:,">
 <script type="module">
-  import { init } from "/pkg/web/index.js";
+  import { init } from "/pkg/edge/index.js";
   import * as jose from "/node_modules/jose/dist/webapi/index.js";
   import { measureAll, prepare } from "/bench/tokens-core.js";
   await init();
   window.runTokens = async (privateKeys, jwks, rounds, batch) => {
-    const module = await import("/pkg/web/index.js");
+    const module = await import("/pkg/edge/index.js");
     const state = await prepare(module, jose, privateKeys, jwks, false);
     return measureAll(state, rounds, batch);
   };
@@ -59,7 +59,7 @@ const PAGE = `<!doctype html>
 
 /** Serves the page, the web build, the bench scripts and jose's web build on 127.0.0.1. */
 function startServer() {
-  const folders = ["/pkg/web/", "/bench/", "/node_modules/jose/dist/webapi/"];
+  const folders = ["/pkg/edge/", "/bench/", "/node_modules/jose/dist/webapi/"];
   const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
   const server = createServer((request, response) => {
     const { pathname } = new URL(request.url, "http://127.0.0.1");

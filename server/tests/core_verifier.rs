@@ -1,9 +1,5 @@
 //! The core crate's token verifier accepts what this server issues: access tokens, the JWK Set
 //! and the revocation snapshot, with and without session binding.
-//!
-//! NOTE: it needs the core's `token` module, so it builds only with the `core-token-verifier`
-//! feature (`cargo test -p techdeck-keyserver --features core-token-verifier`).
-#![cfg(feature = "core-token-verifier")]
 
 mod common;
 

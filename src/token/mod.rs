@@ -5,7 +5,7 @@
 //! `kid` fixes the algorithm, and the header may not carry keys or `crit`. Every part must be
 //! canonical base64url, names may not repeat, and the time claims must be integers.
 
-pub(crate) mod b64;
+pub(crate) use crate::b64;
 mod cache;
 pub mod claims;
 mod json;
