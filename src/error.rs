@@ -27,6 +27,8 @@ pub enum ErrorCode {
     AlreadyFinished,
     /// The endpoint has no rules, so a deny-by-default table rejects it.
     UnknownEndpoint,
+    /// A PHI name dictionary is not in the expected format.
+    InvalidDictionary,
 }
 
 impl ErrorCode {
@@ -41,6 +43,7 @@ impl ErrorCode {
             ErrorCode::InvalidJson => "INVALID_JSON",
             ErrorCode::AlreadyFinished => "ALREADY_FINISHED",
             ErrorCode::UnknownEndpoint => "UNKNOWN_ENDPOINT",
+            ErrorCode::InvalidDictionary => "INVALID_DICTIONARY",
         }
     }
 }

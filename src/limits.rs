@@ -62,3 +62,16 @@ pub const MAX_RULE_PATTERN_BYTES: usize = 1024;
 
 /// Maximum compiled size of one rule pattern, passed to the regex engine.
 pub const MAX_RULE_PATTERN_COMPILED_BYTES: usize = 256 * 1024;
+
+/// Maximum size of PHI scanner options given as JSON, in bytes.
+pub const MAX_PHI_OPTIONS_BYTES: usize = 256 * 1024;
+
+/// Maximum number of custom patterns of a PHI scanner. They compile into one regex, so each
+/// adds to one automaton rather than to a pass over the text.
+pub const MAX_PHI_PATTERNS: usize = 64;
+
+/// Maximum number of allow-list and of deny-list entries of a PHI scanner, each.
+pub const MAX_PHI_LIST_ENTRIES: usize = 4096;
+
+/// Maximum length of one allow-list or deny-list entry, in bytes.
+pub const MAX_PHI_LIST_ENTRY_BYTES: usize = 256;
