@@ -8,7 +8,8 @@ export type GuardErrorCode =
   | "INPUT_TOO_LARGE"
   | "INVALID_JSON"
   | "ALREADY_FINISHED"
-  | "UNKNOWN_ENDPOINT";
+  | "UNKNOWN_ENDPOINT"
+  | "INVALID_DICTIONARY";
 
 /** Stable codes of findings in reports. */
 export type FindingCode =

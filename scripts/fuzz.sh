@@ -21,6 +21,7 @@ declare -A seeds=(
   [jsonl_reader]=tests/fixtures/jsonl
   [parquet_reader]=tests/fixtures/parquet
   [validate_upload]=tests/fixtures
+  [phi_scan]=tests/fixtures/phi
 )
 for target in $targets; do
   corpus=fuzz/corpus/$target

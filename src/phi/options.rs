@@ -221,10 +221,10 @@ impl Compiled {
         let mut terms = Vec::new();
         let mut deny_kinds = Vec::new();
         for (index, term) in options.deny.iter().enumerate() {
-            terms.push(format!("(?P<d{index}>{})", regex::escape(term.value.trim())));
+            terms.push(format!("(?P<d{index}>{})", ascii_case_insensitive(term.value.trim())));
             deny_kinds.push(term.kind);
         }
-        let deny = if terms.is_empty() { None } else { Some((compile(&format!(r"(?i)\b(?:{})\b", terms.join("|")))?, deny_kinds)) };
+        let deny = if terms.is_empty() { None } else { Some((compile(&format!(r"\b(?:{})\b", terms.join("|")))?, deny_kinds)) };
         let allow = options.allow.iter().map(|value| value.trim().to_lowercase()).collect();
         Ok(Compiled { patterns, deny, allow })
     }
@@ -243,6 +243,23 @@ impl Compiled {
     pub(crate) fn allowed(&self, value: &str) -> bool {
         !self.allow.is_empty() && self.allow.contains(&value.trim().to_lowercase())
     }
+}
+
+/// Returns a pattern for the literal `text` that ignores the case of ASCII letters. The regex
+/// crate is built without Unicode case tables, so `(?i)` is not available for other letters.
+fn ascii_case_insensitive(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() * 4);
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            pattern.push('[');
+            pattern.push(c.to_ascii_lowercase());
+            pattern.push(c.to_ascii_uppercase());
+            pattern.push(']');
+        } else {
+            pattern.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    pattern
 }
 
 fn compile(pattern: &str) -> Result<Regex, Error> {

@@ -5,6 +5,8 @@
 //! aborts the Wasm instance (the release profile compiles with `panic = "abort"`), so every
 //! path that can fail returns an error instead.
 
+mod phi;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 

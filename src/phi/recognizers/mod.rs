@@ -141,7 +141,7 @@ const WINDOW_BYTES: usize = 40;
 /// ending at a whitespace boundary, so the fused pattern runs only there.
 fn hot_windows(bytes: &[u8]) -> Vec<(usize, usize)> {
     let mut windows: Vec<(usize, usize)> = Vec::new();
-    let mut push = |position: usize, windows: &mut Vec<(usize, usize)>| {
+    let push = |position: usize, windows: &mut Vec<(usize, usize)>| {
         let mut start = position.saturating_sub(WINDOW_BYTES);
         while start > 0 && !bytes[start - 1].is_ascii_whitespace() {
             start -= 1;

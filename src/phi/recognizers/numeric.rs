@@ -239,6 +239,18 @@ fn checked(shape: &Shape<'_>, start: usize, end: usize, hint: Option<(Hint, usiz
         out.push(span(PhiType::AccountNumber, start, end, 0.95, "iban"));
         return true;
     }
+    if compact.len() == 9 && checksum::dea(compact) && compact[..2].iter().all(u8::is_ascii_uppercase) {
+        out.push(span(PhiType::LicenseNumber, start, end, 0.85, "dea_number"));
+        return true;
+    }
+    if shape.all_digits() && compact.len() == 10 && near(hint, PhiType::LicenseNumber) && checksum::npi(compact) {
+        out.push(span(PhiType::LicenseNumber, start, end, 0.95, "npi"));
+        return true;
+    }
+    if shape.all_digits() && compact.len() == 9 && near(hint, PhiType::AccountNumber) && checksum::aba(compact) {
+        out.push(span(PhiType::AccountNumber, start, end, 0.9, "aba_routing"));
+        return true;
+    }
     if compact.len() == 17 && shape.letters > 0 && checksum::vin(compact) {
         out.push(span(PhiType::VehicleId, start, end, 0.95, "vin"));
         return true;

@@ -46,7 +46,9 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
         }
         index = end.max(index + 1);
     }
-    if let Some(dictionary) = dictionary {
+    // Only a conversation turn or lower-case chat text opens with a bare lower-case name.
+    let chat = scope.speaker.is_some() || !bytes.iter().any(u8::is_ascii_uppercase);
+    if let (Some(dictionary), true) = (dictionary, chat) {
         opening_name(dictionary, text, out);
     }
 }
