@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --profile release-native --example phi_eval -- therapy-dev DIR
 //! cargo run --profile release-native --example phi_eval -- presidio FILE.json
-//! cargo run --profile release-native --example phi_eval -- counsel FILE.csv [--sample N] [--seed S] [--show]
+//! cargo run --profile release-native --example phi_eval -- counsel FILE.csv [--sample N] [--seed S] [--show] [--dump OUT.json]
 //! ```
 //!
 //! `scripts/phi-eval.sh` runs all three on the shared data folder. A prediction counts as
@@ -349,10 +349,12 @@ fn counsel(path: &str, options: &[String]) -> Result<(), String> {
     let mut sample_size = 100;
     let mut seed: u64 = 20_241_205;
     let mut show = false;
+    let mut dump = None;
     let mut index = 0;
     while index < options.len() {
         match options[index].as_str() {
             "--sample" => sample_size = options.get(index + 1).and_then(|value| value.parse().ok()).ok_or("--sample needs a number")?,
+            "--dump" => dump = Some(options.get(index + 1).ok_or("--dump needs a path")?.clone()),
             "--seed" => seed = options.get(index + 1).and_then(|value| value.parse().ok()).ok_or("--seed needs a number")?,
             "--show" => {
                 show = true;
@@ -381,6 +383,11 @@ fn counsel(path: &str, options: &[String]) -> Result<(), String> {
     }
     let bytes: usize = texts.iter().map(|(_, text)| text.len()).sum();
     let megabytes = bytes as f64 / 1e6;
+    if let Some(path) = dump {
+        // The same texts for the Wasm benchmark in bench/phi.mjs.
+        let all: Vec<&str> = texts.iter().map(|(_, text)| text.as_str()).collect();
+        fs::write(&path, serde_json::to_string(&all).map_err(|error| error.to_string())?).map_err(|error| format!("cannot write {path}: {error}"))?;
+    }
 
     let mut findings: Vec<(usize, Span)> = Vec::new();
     for (index, (_, text)) in texts.iter().enumerate() {

@@ -155,18 +155,21 @@ const MONTHS_WORDS: &[&str] = &[
 /// Capitalised words that are never names or places on their own: days, pronouns,
 /// greetings, role words, holidays, religions, brands and diseases named after people.
 const NOT_NAMES_WORDS: &[&str] = &[
-    "a", "about", "act", "after", "again", "all", "also", "alzheimer", "am", "amazon", "an", "and", "any", "are",
-    "as", "asperger", "at", "be", "because", "before", "bible", "buddhist", "but", "by", "caller", "catholic", "cbt",
-    "christian", "christmas", "client", "counselor", "crisis", "crohn", "dbt", "dear", "did", "do", "does", "dr",
-    "during", "each", "easter", "email", "emdr", "even", "every", "facebook", "fine", "for", "friday", "from", "god",
-    "good", "google", "great", "had", "has", "hashimoto", "have", "he", "hello", "her", "here", "hey", "hi", "him",
-    "his", "how", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "instagram", "is", "it", "its", "jesus", "jewish",
-    "just", "let", "like", "lord", "maybe", "me", "monday", "more", "most", "mr", "mrs", "ms", "muslim", "my",
-    "netflix", "no", "not", "note", "now", "of", "ok", "okay", "on", "once", "one", "or", "our", "parkinson",
-    "patient", "plan", "please", "santa", "saturday", "she", "so", "some", "sorry", "sunday", "thank", "thanks",
-    "that", "the", "their", "then", "therapist", "there", "these", "they", "this", "thursday", "to", "today",
-    "tomorrow", "tourette", "tuesday", "twitter", "valentine", "we", "wednesday", "well", "what", "when", "where",
-    "which", "while", "who", "why", "with", "yes", "yesterday", "you", "your", "youtube",
+    "a", "about", "act", "africa", "after", "again", "all", "also", "alzheimer", "am", "amazon", "amen", "america",
+    "an", "and", "any", "are", "as", "asia", "asperger", "at", "australia", "aye", "be", "because", "before", "bible",
+    "bien", "blessings", "buddhist", "but", "by", "caller", "canada", "catholic", "cbt", "china", "christian",
+    "christmas", "client", "como", "counselor", "crisis", "crohn", "cuando", "dbt", "dear", "did", "do", "does", "dr",
+    "during", "each", "easter", "el", "email", "emdr", "england", "es", "europe", "even", "every", "facebook", "fine",
+    "for", "france", "friday", "from", "germany", "god", "good", "google", "great", "had", "has", "hashimoto", "have",
+    "hay", "he", "hello", "her", "here", "hey", "hi", "him", "his", "hollywood", "how", "i", "i'd", "i'll", "i'm",
+    "i've", "if", "in", "india", "instagram", "ireland", "is", "it", "italy", "its", "japan", "jesus", "jewish",
+    "just", "las", "let", "like", "lord", "los", "maybe", "me", "mexico", "mi", "monday", "more", "most", "mr", "mrs",
+    "ms", "muslim", "muy", "my", "nada", "netflix", "no", "not", "note", "now", "of", "ok", "okay", "on", "once",
+    "one", "or", "our", "para", "parkinson", "patient", "pero", "plan", "please", "por", "que", "santa", "saturday",
+    "segundo", "she", "si", "so", "some", "sorry", "spain", "su", "sunday", "también", "thank", "thanks", "that",
+    "the", "their", "then", "therapist", "there", "these", "they", "this", "thursday", "to", "today", "todo",
+    "tomorrow", "tourette", "tu", "tuesday", "twitter", "una", "usa", "valentine", "we", "wednesday", "well", "what",
+    "when", "where", "which", "while", "who", "why", "with", "ya", "yes", "yesterday", "you", "your", "youtube",
 ];
 
 /// Endings of town names: `Jenkinsberg`, `South Danielhaven`.
@@ -176,14 +179,21 @@ pub(crate) const TOWN_ENDINGS_WORDS: &[&str] = &[
 ];
 
 /// First words of town names: `East Kurtport`, `Lake Donald`, `New Jennifer`.
-const TOWN_PREFIXES_WORDS: &[&str] = &["east", "fort", "lake", "mount", "new", "north", "port", "saint", "south", "west"];
+const TOWN_PREFIXES_WORDS: &[&str] = &[
+    "baton", "chapel", "east", "el", "fort", "lake", "las", "los", "mount", "new", "north", "port", "saint", "san",
+    "santa", "south", "st", "west",
+];
 
 /// Town names that many states share, so that a place context makes them a city.
 const COMMON_TOWNS_WORDS: &[&str] = &[
-    "arlington", "ashland", "auburn", "bristol", "burlington", "centerville", "chester", "clayton", "clinton", "dayton",
-    "dover", "fairview", "franklin", "georgetown", "greenville", "hudson", "jackson", "kingston", "lebanon",
-    "lexington", "madison", "manchester", "marion", "milford", "milton", "newport", "oxford", "riverside", "salem",
-    "springfield", "winchester",
+    "arlington", "ashland", "atlanta", "auburn", "austin", "baltimore", "boston", "bristol", "brooklyn", "burlington",
+    "calgary", "centerville", "charlotte", "chester", "chicago", "clayton", "cleveland", "clinton", "dallas",
+    "dayton", "denver", "detroit", "dover", "edmonton", "fairview", "franklin", "georgetown", "greenville",
+    "honolulu", "houston", "hudson", "indianapolis", "jackson", "kingston", "lebanon", "lexington", "madison",
+    "manchester", "marion", "miami", "milford", "milton", "milwaukee", "minneapolis", "montreal", "nashville",
+    "newport", "ontario", "orlando", "ottawa", "oxford", "philadelphia", "phoenix", "pittsburgh", "portland",
+    "queens", "riverside", "sacramento", "salem", "seattle", "springfield", "toronto", "tucson", "vancouver",
+    "winchester", "winnipeg",
 ];
 
 /// Words before a place: `moved to Salem`, `the bus from Fairview`.
@@ -191,10 +201,11 @@ const PLACE_WORDS_WORDS: &[&str] = &["at", "from", "in", "near", "of", "outside"
 
 /// Last words of organization names: `Trevor Project`, `Cardinal Mutual`.
 const ORGANIZATION_ENDINGS_WORDS: &[&str] = &[
-    "alliance", "association", "benefits", "care", "center", "centre", "church", "clinic", "coalition", "college",
-    "company", "corp", "corporation", "foundation", "group", "health", "helpline", "hospital", "hotline", "inc",
-    "institute", "insurance", "lifeline", "llc", "ministries", "mutual", "network", "partners", "project", "services",
-    "society", "university",
+    "act", "alliance", "association", "award", "benefits", "care", "center", "centre", "church", "clinic",
+    "coalition", "college", "company", "corp", "corporation", "effect", "foundation", "group", "health", "helpline",
+    "hospital", "hotline", "inc", "institute", "insurance", "languages", "law", "lifeline", "llc", "method",
+    "ministries", "model", "mutual", "network", "partners", "prize", "program", "project", "scale", "services",
+    "society", "syndrome", "talk", "test", "theory", "therapy", "university",
 ];
 
 /// Public crisis and help lines, digits only: they are not a client's PHI.

@@ -20,6 +20,7 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
     let mut taken: Vec<(usize, usize)> = out.iter().filter(|found| matches!(found.kind, PhiType::Address | PhiType::City | PhiType::Email | PhiType::Url)).map(|found| (found.start, found.end)).collect();
     taken.sort_unstable();
     let mut next_taken = 0;
+    let mut lower_words = LowerWords::default();
     let mut index = 0;
     while index < bytes.len() {
         while next_taken < taken.len() && taken[next_taken].1 <= index {
@@ -37,7 +38,7 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
             continue;
         }
         if byte.is_ascii_uppercase() || (byte >= 0xC3 && upper_at(text, index)) {
-            index = run_at(dictionary, text, index, scope, out).max(index + 1);
+            index = run_at(dictionary, text, index, scope, &mut lower_words, out).max(index + 1);
             continue;
         }
         let end = lower_word_end(bytes, index);
@@ -78,9 +79,10 @@ fn lower_word_end(bytes: &[u8], start: usize) -> usize {
     let mut end = start;
     while end < bytes.len() {
         let byte = bytes[end];
-        if WORD_BYTES[byte as usize] {
-            end += 1;
-        } else if byte == b'\'' && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic) && !(bytes[end + 1] == b's' && !bytes.get(end + 2).is_some_and(|next| is_word_byte(*next))) {
+        let inner_apostrophe = byte == b'\''
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
+            && (bytes[end + 1] != b's' || bytes.get(end + 2).is_some_and(|next| is_word_byte(*next)));
+        if WORD_BYTES[byte as usize] || inner_apostrophe {
             end += 1;
         } else {
             break;
@@ -163,7 +165,7 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
             }
             next_word(text, relative.1)
         }
-        "it's" | "its" | "im" | "i'm" | "names" | "name's" | "so" => next_word(text, end),
+        "it's" | "its" | "im" | "i'm" | "names" | "name's" => next_word(text, end),
         // A greeting before a name and a comma: `hey robert, sorry`.
         "hey" | "hi" | "hello" | "dear" | "thanks" | "thx" | "ty" | "bye" => next_word(text, end).filter(|&(_, name_end)| {
             let rest = &text[name_end..];
@@ -191,7 +193,7 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
     // After `my sister` any word but an ordinary one is a name; after `it's` or `hey`, a
     // dictionary name or a word with accented letters (`trọng`, `renée`).
     let relative = matches!(word, "my" | "our" | "his" | "her");
-    let loose = word != "so";
+    let loose = true;
     let found = &text[name_start..name_end];
     let accepted = is_lower_name(dictionary, found) || ((loose || relative) && is_unusual_word(dictionary, found, false));
     if !accepted {
@@ -266,7 +268,7 @@ struct Token {
 
 /// Reads the capitalised run at `start`, reports what it is, and returns where scanning
 /// continues.
-fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Scope<'_>, out: &mut Vec<Found>) -> usize {
+fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scope: &Scope<'_>, lower_words: &mut LowerWords<'t>, out: &mut Vec<Found>) -> usize {
     let tokens = read_run(text, start);
     // A column of another type (`city`, `street`, `payer`) holds no names; its own
     // recognizer or the whole-value rule reports it.
@@ -324,7 +326,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     let place_before = lower_before.ends_with(' ') && lexicon::contains(PLACE_WORDS, last_word(lower_before));
 
     let kinds: Vec<Word> = names.iter().map(|token| lookup(dictionary, word(token))).collect();
-    let any_name = kinds.iter().any(|kind| *kind == Word::Name);
+    let any_name = kinds.contains(&Word::Name);
     // A surname can be an ordinary word (`Ali`, `Lee`, `Young`) after a first name.
     let first_is_name = kinds[0] == Word::Name || (kinds[0] == Word::Unknown && !word(&names[0]).is_ascii());
     let checked_kinds = if first_is_name && kinds.len() >= 2 { &kinds[..kinds.len() - 1] } else { &kinds[..] };
@@ -336,7 +338,9 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     let townish = is_townish(names.iter().map(word).collect::<Vec<_>>().as_slice(), &kinds);
 
     // Towns: before a state, or after a place word when the run looks like a town name.
-    let town_context = state_after || (place_before && townish);
+    // `Hi Baton Rouge,`: an asker signed with a place is addressed by it.
+    let place_shape = is_place_shape(names.iter().map(word).collect::<Vec<_>>().as_slice());
+    let town_context = state_after || (place_before && townish) || (vocative && place_shape);
     if !title && !person && !intro && !credential && town_context && !is_state(text, span_start, span_end) {
         let confidence = if state_after { 0.85 } else { 0.75 };
         out.push(span(PhiType::City, span_start, span_end, confidence, "town"));
@@ -376,7 +380,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     if names.len() == 1 && !strong && confidence < 0.9 {
         let single = word(&names[0]);
         let article = [" a ", " an ", " the "].iter().any(|article| ends_with_ignore_case(lower_before, article)) || ["a ", "an ", "the "].iter().any(|article| lower_before.eq_ignore_ascii_case(article));
-        if article || used_in_lower_case(text, single) {
+        if article || lower_words.contains(text, single) {
             return run_end;
         }
     }
@@ -384,18 +388,26 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     run_end
 }
 
-/// Whether `text` contains `word` in lower case as a whole word.
-fn used_in_lower_case(text: &str, word: &str) -> bool {
-    let lower = word.to_lowercase();
-    if lower == word {
-        return false;
+/// The lower-case words of a text, collected on first use so that each text is read once.
+#[derive(Default)]
+struct LowerWords<'t> {
+    words: Option<std::collections::HashSet<&'t str>>,
+}
+
+impl<'t> LowerWords<'t> {
+    /// Whether `text` contains `word` in lower case as a whole word.
+    fn contains(&mut self, text: &'t str, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        if lower == word {
+            return false;
+        }
+        let words = self.words.get_or_insert_with(|| {
+            text.split(|c: char| !(c.is_alphabetic() || c == '\''))
+                .filter(|part| !part.is_empty() && part.chars().all(char::is_lowercase))
+                .collect()
+        });
+        words.contains(lower.as_str())
     }
-    let bytes = text.as_bytes();
-    memchr::memmem::find_iter(bytes, lower.as_bytes()).any(|at| {
-        let before = at == 0 || !is_word_byte(bytes[at - 1]);
-        let after = bytes.get(at + lower.len()).is_none_or(|byte| !is_word_byte(*byte));
-        before && after
-    })
 }
 
 /// Reads up to five capitalised words from `start`, joined by single spaces, initials
@@ -498,6 +510,18 @@ fn is_state(text: &str, start: usize, end: usize) -> bool {
     lexicon::contains(STATE_NAMES, value)
 }
 
+/// Whether a run is a place by its words alone: a known town or city, a town prefix or ending,
+/// or a geographic word (`Oak Harbor`, `Chapel Hill`).
+fn is_place_shape(words: &[&str]) -> bool {
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let lower = last.to_lowercase();
+    let ending = TOWN_ENDINGS_WORDS.iter().any(|ending| lower.len() > ending.len() + 2 && lower.ends_with(ending));
+    let geographic = words.len() >= 2 && ["harbor", "hill", "hills", "city", "beach", "springs", "valley", "park", "falls", "heights", "bay", "island", "rouge"].contains(&lower.as_str());
+    ending || geographic || (words.len() >= 2 && lexicon::contains(TOWN_PREFIXES, words[0])) || (words.len() == 1 && lexicon::contains(COMMON_TOWNS, last))
+}
+
 /// Town names by shape: `Jenkinsberg`, `South Danielhaven`, `Lake Donald`, `Springfield`.
 fn is_townish(words: &[&str], kinds: &[Word]) -> bool {
     let Some(last) = words.last() else {
@@ -509,7 +533,7 @@ fn is_townish(words: &[&str], kinds: &[Word]) -> bool {
     let common = words.len() == 1 && lexicon::contains(COMMON_TOWNS, last);
     let unknown = kinds.iter().all(|kind| *kind == Word::Unknown);
     let plausible = kinds.iter().all(|kind| *kind != Word::Common);
-    ending || prefix || common || (unknown && words.len() == 1) || (words.len() >= 2 && plausible && kinds.iter().any(|kind| *kind == Word::Unknown))
+    ending || prefix || common || (unknown && words.len() == 1) || (words.len() >= 2 && plausible && kinds.contains(&Word::Unknown))
 }
 
 /// Returns whether `text` ends with the lower-case ASCII `suffix`, ignoring ASCII case.
@@ -550,7 +574,7 @@ pub(super) fn town_after(text: &str, street_end: usize, out: &mut Vec<Found>) {
         return;
     }
     let tokens = read_run(text, start);
-    let Some(last) = tokens.iter().take(3).last() else {
+    let Some(last) = tokens.get(tokens.len().min(3).wrapping_sub(1)) else {
         return;
     };
     let end = last.end;
