@@ -6,6 +6,14 @@ use super::{span, Engine, Found, Scope};
 use crate::phi::names::{Dictionary, List};
 use crate::phi::PhiType;
 
+/// Words that follow an imperative or a word of another language rather than a name at the
+/// start of a sentence: `Hang in there`, `Surely this`, `Uno de`.
+const IMPERATIVE_OBJECTS: &[&str] = &[
+    "a", "about", "an", "and", "as", "con", "de", "el", "en", "for", "her", "him", "if", "in", "into", "it", "la", "las",
+    "los", "me", "my", "of", "on", "onto", "or", "our", "out", "para", "por", "que", "si", "that", "the", "them", "there",
+    "these", "this", "those", "to", "up", "us", "with", "y", "you", "your", "yourself",
+];
+
 /// Intro phrases before a capitalised name, lower case, each ending with a space.
 const INTROS: &[&str] = &["my name is ", "name is ", "call me ", "i'm ", "i am ", "this is ", "it's ", "it is ", "named ", "called ", "name: ", "names ", "name's ", "attention "];
 
@@ -367,7 +375,9 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
         // A lone name opening a sentence, or after `to` or `in`, is as often a capitalised
         // word or a place, unless it is a first name.
         let first_name = word(&names[0]).len() >= 3 && dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word(&names[0])));
-        match (sentence_start || place_before, first_name) {
+        // An imperative opens a sentence the same way: `Hang in there`, `Honour this`.
+        let imperative = next_word(text, span_end).is_some_and(|(next_start, next_end)| IMPERATIVE_OBJECTS.contains(&&text[next_start..next_end]));
+        match (sentence_start || place_before, first_name && !imperative) {
             (false, _) => 0.75,
             (true, true) => 0.6,
             (true, false) => 0.45,
@@ -375,6 +385,9 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     } else {
         return run_end;
     };
+    if names.len() == 1 && word(&names[0]).chars().count() < 2 {
+        return run_end;
+    }
     // A single word that the text also uses in lower case is an ordinary word (`Love doesn't
     // hurt ... love is`), and one after an article names a thing (`a Christian`).
     if names.len() == 1 && !strong && confidence < 0.9 {
