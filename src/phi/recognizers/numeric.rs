@@ -295,6 +295,21 @@ fn ssn(shape: &Shape<'_>, start: usize, end: usize, hint: Option<(Hint, usize)>,
 
 /// Phone and fax numbers in North American and international formats, with an extension.
 fn phone(text: &str, shape: &Shape<'_>, start: usize, end: usize, hint: Option<(Hint, usize)>, out: &mut Vec<Found>) -> bool {
+    // An extension written straight after the number (`345-899-3560x4587`).
+    if let Some(position) = shape.value.rfind(['x', 'X']).filter(|&at| at > 0 && shape.value[at + 1..].bytes().all(|byte| byte.is_ascii_digit()) && shape.value.as_bytes()[at - 1].is_ascii_digit()) {
+        let number = Shape::of(&shape.value[..position]);
+        if number.all_digits() && number.digits >= 7 {
+            let mut found = Vec::new();
+            if phone(text, &number, start, start + position, hint, &mut found) {
+                out.extend(found.into_iter().map(|mut span| {
+                    span.end = end;
+                    span
+                }));
+                return true;
+            }
+        }
+        return false;
+    }
     if !shape.all_digits() {
         return false;
     }
