@@ -234,7 +234,7 @@ fn presidio_group(kind: &str) -> Option<String> {
 fn presidio(path: &str) -> Result<(), String> {
     let scanner = scanner()?;
     let records: Value = serde_json::from_str(&read(path)?).map_err(|error| error.to_string())?;
-    let mut units = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
     for record in records.as_array().into_iter().flatten() {
         let text = record["full_text"].as_str().unwrap_or("");
         let byte_of = |chars: usize| text.char_indices().nth(chars).map_or(text.len(), |(offset, _)| offset);
@@ -251,6 +251,18 @@ fn presidio(path: &str) -> Result<(), String> {
         units.push(Unit { gold, predicted: scanner.scan(text), text: text.to_owned() });
     }
     println!("presidio-synth: {} sentences; types grouped as in presidio_group, other gold types ignored", units.len());
+    report(&units, presidio_group, |kind| presidio_group(kind.code()));
+    // Safe Harbor allows a year alone and a weekday, which presidio-synth labels DATE_TIME.
+    for unit in &mut units {
+        let text = unit.text.clone();
+        unit.gold.retain(|gold| {
+            let value = text.get(gold.start..gold.end).unwrap_or("");
+            let year = value.len() == 4 && value.bytes().all(|byte| byte.is_ascii_digit());
+            let weekday = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].contains(&value);
+            !(gold.kind == "DATE_TIME" && (year || weekday))
+        });
+    }
+    println!("\npresidio-synth, Safe Harbor view: DATE_TIME spans that are a year alone or a weekday ignored");
     report(&units, presidio_group, |kind| presidio_group(kind.code()));
     Ok(())
 }

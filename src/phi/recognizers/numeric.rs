@@ -328,6 +328,20 @@ fn phone(text: &str, shape: &Shape<'_>, start: usize, end: usize, hint: Option<(
         [3, 4] if shape.separators_are(&["-", "."]) && !other_id => if said_phone { 0.85 } else { 0.6 },
         _ if plus && (8..=15).contains(&shape.digits) && shape.groups.len() >= 2 => 0.8,
         _ if paren && shape.digits == 10 => 0.85,
+        // Other national formats (`0490 75 40 81`, `(37) 788-063`): three or more groups of
+        // digits, or a leading zero or parenthesis, that no context word gives another type.
+        // SSN (3-2-4) and ZIP+4 (5-4) shapes were tried before and are left out.
+        _ if phone_separators
+            && (shape.groups.len() >= 3 || paren || shape.value.starts_with('0'))
+            && shape.groups.len() >= 2
+            && (8..=13).contains(&shape.digits)
+            && shape.groups.iter().all(|group| group.len() <= 5)
+            && lengths != [3, 2, 4]
+            && lengths != [5, 4]
+            && !other_id =>
+        {
+            if said_phone { 0.8 } else { 0.55 }
+        }
         _ => return false,
     };
     if other_id && confidence < 0.9 {
@@ -419,11 +433,45 @@ fn address(text: &str, shape: &Shape<'_>, start: usize, end: usize, out: &mut Ve
         return false;
     }
     let Some(street_end) = street_end(text, start + house.len()) else {
-        return false;
+        return street_before(text, shape, start, end, out);
     };
     out.push(span(PhiType::Address, start, street_end, 0.9, "street_address"));
     proper::town_after(text, street_end, out);
     true
+}
+
+/// Endings of street names written before the house number in other countries:
+/// `Friedhofstrasse 33`, `Kiannonkatu 98`, `Rua Igreja 25`, `Avda. Rio Nalon 58`.
+const STREET_FIRST_ENDINGS: &[&str] = &["allee", "gade", "gasse", "gata", "gatan", "katu", "plein", "platz", "str", "strasse", "straße", "straat", "tie", "vej", "veien", "weg"];
+const STREET_FIRST_WORDS: &[&str] = &["avda", "avenida", "calle", "camino", "carrer", "paseo", "plaza", "rua", "rue", "strada", "ulica", "via", "viale"];
+
+/// A street line with the house number after the street name, and its unit.
+fn street_before(text: &str, shape: &Shape<'_>, start: usize, end: usize, out: &mut Vec<Found>) -> bool {
+    if !(shape.all_digits() && shape.groups.len() == 1 && shape.digits <= 5) {
+        return false;
+    }
+    let before = super::before(text, start, 48);
+    let Some(line) = before.strip_suffix(' ') else {
+        return false;
+    };
+    // Up to four words back, the first of which starts the street name.
+    let words: Vec<(usize, &str)> = line
+        .char_indices()
+        .filter(|&(index, _)| index == 0 || line[..index].ends_with(' '))
+        .map(|(index, _)| (index, line[index..].split(' ').next().unwrap_or("")))
+        .collect();
+    for (offset, word) in words.iter().rev().take(4) {
+        let bare = word.trim_end_matches('.').to_lowercase();
+        let first_word = STREET_FIRST_WORDS.contains(&bare.as_str());
+        let last = line.rsplit(' ').next().unwrap_or("").trim_end_matches('.').to_lowercase();
+        let ending = STREET_FIRST_ENDINGS.iter().any(|ending| last.ends_with(ending) && last.len() > ending.len() + 2);
+        if (first_word || (ending && *offset + word.len() == line.len())) && word.starts_with(|c: char| c.is_uppercase()) {
+            let street_start = start - 1 - (line.len() - offset);
+            out.push(span(PhiType::Address, street_start, unit_end(text, end), 0.8, "street_address"));
+            return true;
+        }
+    }
+    false
 }
 
 /// `P.O. Box 123`, `PO Box 123`.
