@@ -89,6 +89,8 @@ fn offsets_fall_on_char_boundaries() {
     let scanner = Scanner::new(&ScanOptions::default()).unwrap();
     let text = "Ström’s fax: ５５５\u{200B}-０１３４, 🎉 Dr. Zoë Ñúñez 12/05/2023";
     for span in scanner.scan(text) {
-        assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end) && span.start < span.end);
+        assert!(text.is_char_boundary(span.start), "start inside a character");
+        assert!(text.is_char_boundary(span.end), "end inside a character");
+        assert!(span.start < span.end, "empty span");
     }
 }

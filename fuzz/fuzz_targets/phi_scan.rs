@@ -20,8 +20,10 @@ fuzz_target!(|data: &[u8]| {
             let spans = scanner.scan_in(text, &context);
             let mut previous_end = 0;
             for span in spans {
-                assert!(span.start < span.end && span.end <= text.len());
-                assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+                assert!(span.start < span.end, "empty span");
+                assert!(span.end <= text.len(), "span past the end");
+                assert!(text.is_char_boundary(span.start), "start inside a character");
+                assert!(text.is_char_boundary(span.end), "end inside a character");
                 assert!(span.start >= previous_end, "spans overlap");
                 assert!((0.0..=1.0).contains(&span.confidence));
                 previous_end = span.end;

@@ -149,8 +149,8 @@ pub struct Context<'a> {
 
 /// A PHI scanner, built once and reused for every text.
 ///
-/// Building compiles one fused candidate regex, one trigger regex and the custom patterns, and
-/// borrows the name dictionary, so it takes milliseconds; scanning takes time linear in the text.
+/// Building compiles one fused candidate regex and the custom patterns and borrows the name
+/// dictionary, so it takes milliseconds. Scanning takes time linear in the text.
 pub struct Scanner {
     options: ScanOptions,
     engine: recognizers::Engine,

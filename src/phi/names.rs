@@ -3,7 +3,7 @@
 //! Philter (UCSF) word lists. Loading checks a 16-byte header and borrows the bit array, so
 //! start-up builds nothing.
 //!
-//! A Bloom filter answers "maybe" for about 1.2 % of words that are not in a list (6 probes,
+//! A Bloom filter returns "maybe" for about 1.2 % of words that are not in a list (6 probes,
 //! 9.3 bits per entry), so a name check never relies on the dictionary alone: capitalisation
 //! and context decide as well.
 
@@ -15,10 +15,10 @@ use crate::error::{Error, ErrorCode};
 const MAGIC: &[u8; 4] = b"TDGN";
 const HEADER_BYTES: usize = 16;
 
-/// Longest word looked up, in bytes; longer words are in no list.
+/// Maximum length of a looked-up word, in bytes. Longer words are in no list.
 const MAX_WORD_BYTES: usize = 40;
 
-/// Which list a word is looked up in.
+/// A word list of the dictionary.
 #[derive(Clone, Copy)]
 pub(crate) enum List {
     First = b'f' as isize,

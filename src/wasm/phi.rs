@@ -11,7 +11,7 @@ use crate::phi::{self, Dictionary, ScanOptions};
 #[wasm_bindgen(typescript_custom_section)]
 const PHI_TYPES: &str = include_str!("../../js/phi.d.ts");
 
-/// A finding as JavaScript sees it: offsets in UTF-8 bytes and in UTF-16 code units, never
+/// A finding as JavaScript receives it: offsets in UTF-8 bytes and in UTF-16 code units, never
 /// the matched text.
 #[derive(Serialize)]
 struct Finding {
@@ -70,7 +70,7 @@ impl JsScanner {
         Ok(JsScanner { inner: phi::Scanner::with_dictionary(&options, Some(dictionary))? })
     }
 
-    /// Whether this scanner has a name dictionary.
+    /// Returns whether this scanner has a name dictionary.
     #[wasm_bindgen(getter, js_name = hasDictionary)]
     pub fn has_dictionary(&self) -> bool {
         self.inner.has_dictionary()

@@ -3,7 +3,7 @@
 
 use crate::phi::PhiType;
 
-/// What a context word says about the candidate after it.
+/// The meaning of a context word for the candidate after it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Hint {
     /// The candidate is this type.
@@ -154,7 +154,8 @@ pub(crate) fn hint_before(text: &str, start: usize) -> Option<(Hint, usize)> {
     best.map(|(hint, end, _)| (hint, length - end))
 }
 
-/// Whether the word that ends `before` is a title or an initial, whose period ends no sentence.
+/// Returns whether the word that ends `before` is a title or an initial, whose period ends no
+/// sentence.
 fn is_abbreviation(before: &[u8]) -> bool {
     let length = before.iter().rev().take_while(|byte| byte.is_ascii_alphabetic()).count();
     let word = &before[before.len() - length..];

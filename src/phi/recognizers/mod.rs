@@ -50,7 +50,7 @@ pub(crate) struct Engine {
     pub(crate) dictionary: Option<Dictionary>,
 }
 
-/// What [`Engine::run`] knows about the text besides its content.
+/// The origin of a text that [`Engine::run`] scans: its column type and speaker.
 pub(crate) struct Scope<'a> {
     pub field: Option<PhiType>,
     pub speaker: Option<&'a str>,

@@ -103,7 +103,7 @@ fn trim(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// The column's type, or else the nearest context word in the clause before `start`.
+/// Returns the column's type, or else the hint of the nearest context word before `start`.
 fn hint_for(text: &str, start: usize, scope: &Scope<'_>) -> Option<(Hint, usize)> {
     match scope.field {
         Some(PhiType::AgeOver89) => Some((Hint::Age, 0)),
@@ -215,8 +215,8 @@ fn numeric_date(text: &str, shape: &Shape<'_>, start: usize, end: usize, hint: O
     valid
 }
 
-/// `3/14` is a date only where the words say so: `7/10` is a rating and `120/80` a blood
-/// pressure.
+/// Reports `3/14` as a date only after a date word (`on`, `since`), because `7/10` is a
+/// rating and `120/80` a blood pressure.
 fn month_day(text: &str, numbers: &[u32], start: usize, end: usize, hint: Option<(Hint, usize)>, out: &mut Vec<Found>) -> bool {
     let (month, day) = (numbers[0], numbers[1]);
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || not_phi(hint) {
@@ -445,7 +445,7 @@ fn address(text: &str, shape: &Shape<'_>, start: usize, end: usize, out: &mut Ve
 const STREET_FIRST_ENDINGS: &[&str] = &["allee", "gade", "gasse", "gata", "gatan", "katu", "plein", "platz", "str", "strasse", "straße", "straat", "tie", "vej", "veien", "weg"];
 const STREET_FIRST_WORDS: &[&str] = &["avda", "avenida", "calle", "camino", "carrer", "paseo", "plaza", "rua", "rue", "strada", "ulica", "via", "viale"];
 
-/// A street line with the house number after the street name, and its unit.
+/// Reports a street line with the house number after the street name, and its unit.
 fn street_before(text: &str, shape: &Shape<'_>, start: usize, end: usize, out: &mut Vec<Found>) -> bool {
     if !(shape.all_digits() && shape.groups.len() == 1 && shape.digits <= 5) {
         return false;
@@ -565,7 +565,7 @@ fn unit_end(text: &str, from: usize) -> usize {
     from + skipped + offset + number
 }
 
-/// Ages over 89 in digits, where the words around them say they are ages.
+/// Reports ages over 89 in digits where the words around them make them ages.
 fn age(text: &str, shape: &Shape<'_>, start: usize, end: usize, hint: Option<(Hint, usize)>, out: &mut Vec<Found>) -> bool {
     if !(shape.all_digits() && shape.groups.len() == 1 && shape.digits <= 3) {
         return false;

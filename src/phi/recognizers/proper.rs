@@ -114,8 +114,8 @@ fn next_word(text: &str, end: usize) -> Option<(usize, usize)> {
     (word_end > start).then_some((start, word_end))
 }
 
-/// Whether a lower-case word is probably a first name: in the first-name list and not an
-/// ordinary word.
+/// Returns whether a lower-case word is probably a first name: in the first-name list and not
+/// an ordinary word.
 fn is_lower_name(dictionary: &Dictionary, word: &str) -> bool {
     word.len() >= 2
         && word.chars().all(char::is_lowercase)
@@ -198,8 +198,8 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
     let Some((name_start, name_end)) = candidate else {
         return;
     };
-    // After `my sister` any word but an ordinary one is a name; after `it's` or `hey`, a
-    // dictionary name or a word with accented letters (`trọng`, `renée`).
+    // After `my sister`, `it's` or `hey`, a name is a dictionary first name or a word with
+    // accented letters (`trọng`, `renée`) that is no ordinary word.
     let relative = matches!(word, "my" | "our" | "his" | "her");
     let loose = true;
     let found = &text[name_start..name_end];
@@ -217,8 +217,8 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
     out.push(span(PhiType::Name, name_start, full_end, 0.75, "name_lower_case"));
 }
 
-/// Whether a lower-case word is in no ordinary-word list: any such word when `any_word`, else
-/// only one with a non-ASCII letter.
+/// Returns whether a lower-case word is in no ordinary-word list: any such word when
+/// `any_word`, else only one with a non-ASCII letter.
 fn is_unusual_word(dictionary: &Dictionary, word: &str, any_word: bool) -> bool {
     word.chars().count() >= 2
         && word.chars().all(char::is_lowercase)
@@ -228,7 +228,7 @@ fn is_unusual_word(dictionary: &Dictionary, word: &str, any_word: bool) -> bool 
         && (!dictionary.contains(List::Safe, word) || dictionary.contains(List::First, word))
 }
 
-/// A chat message that opens with a lower-case name: `danilo came over`.
+/// Reports a lower-case name that opens a chat message: `danilo came over`.
 fn opening_name(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     let end = lower_word_end(text.as_bytes(), 0);
     let word = &text[..end];
@@ -237,7 +237,7 @@ fn opening_name(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     }
 }
 
-/// What the dictionary says about one word.
+/// The dictionary's verdict on one word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Word {
     /// A first or last name and not a safe word.
@@ -278,7 +278,7 @@ struct Token {
 /// continues.
 fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scope: &Scope<'_>, lower_words: &mut LowerWords<'t>, out: &mut Vec<Found>) -> usize {
     let tokens = read_run(text, start);
-    // A column of another type (`city`, `street`, `payer`) holds no names; its own
+    // A column of another type (`city`, `street`, `payer`) contains no names. Its own
     // recognizer or the whole-value rule reports it.
     if scope.field.is_some_and(|kind| kind != PhiType::Name) {
         return tokens.last().map_or(start + 1, |token| token.end);
@@ -408,7 +408,7 @@ struct LowerWords<'t> {
 }
 
 impl<'t> LowerWords<'t> {
-    /// Whether `text` contains `word` in lower case as a whole word.
+    /// Returns whether `text` contains `word` in lower case as a whole word.
     fn contains(&mut self, text: &'t str, word: &str) -> bool {
         let lower = word.to_lowercase();
         if lower == word {
@@ -523,7 +523,7 @@ fn is_state(text: &str, start: usize, end: usize) -> bool {
     lexicon::contains(STATE_NAMES, value)
 }
 
-/// Whether a run is a place by its words alone: a known town or city, a town prefix or ending,
+/// Returns whether a run is a place by its words alone: a known town or city, a town prefix or ending,
 /// or a geographic word (`Oak Harbor`, `Chapel Hill`).
 fn is_place_shape(words: &[&str]) -> bool {
     let Some(last) = words.last() else {

@@ -50,14 +50,14 @@ pub(super) fn date(text: &str, captures: &Captures<'_>, _scope: &Scope<'_>, out:
 }
 
 /// Reports an age in words over 89 (`ninety-two`, `a hundred and one`) when the words around
-/// it say it is an age.
+/// it make it an age.
 pub(super) fn age(text: &str, start: usize, end: usize, out: &mut Vec<Found>) {
     if is_age_context(text, start, end) {
         out.push(span(PhiType::AgeOver89, start, end, 0.85, "age_written"));
     }
 }
 
-/// Returns whether the number at `start..end` is said to be an age: `97 years old`,
+/// Returns whether the words around `start..end` make it an age: `97 years old`,
 /// `turned 97`, `age 97`, `grandpa is 97`.
 pub(super) fn is_age_context(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].bytes().take(16).map(|byte| byte.to_ascii_lowercase()).collect::<Vec<_>>();
