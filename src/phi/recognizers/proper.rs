@@ -200,10 +200,8 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
     };
     // After `my sister`, `it's` or `hey`, a name is a dictionary first name or a word with
     // accented letters (`trọng`, `renée`) that is no ordinary word.
-    let relative = matches!(word, "my" | "our" | "his" | "her");
-    let loose = true;
     let found = &text[name_start..name_end];
-    let accepted = is_lower_name(dictionary, found) || ((loose || relative) && is_unusual_word(dictionary, found, false));
+    let accepted = is_lower_name(dictionary, found) || is_unusual_word(dictionary, found);
     if !accepted {
         return;
     }
@@ -217,12 +215,11 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
     out.push(span(PhiType::Name, name_start, full_end, 0.75, "name_lower_case"));
 }
 
-/// Returns whether a lower-case word is in no ordinary-word list: any such word when
-/// `any_word`, else only one with a non-ASCII letter.
-fn is_unusual_word(dictionary: &Dictionary, word: &str, any_word: bool) -> bool {
+/// Returns whether a lower-case word with a non-ASCII letter is in no ordinary-word list.
+fn is_unusual_word(dictionary: &Dictionary, word: &str) -> bool {
     word.chars().count() >= 2
         && word.chars().all(char::is_lowercase)
-        && (any_word || !word.is_ascii())
+        && !word.is_ascii()
         && !lexicon::contains(NOT_NAMES, word)
         && !lexicon::contains(PERSON_WORDS, word)
         && (!dictionary.contains(List::Safe, word) || dictionary.contains(List::First, word))

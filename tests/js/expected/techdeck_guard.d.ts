@@ -281,7 +281,7 @@ export class Scanner {
      */
     static withDictionary(options: ScannerOptions | undefined, dictionary: Uint8Array): Scanner;
     /**
-     * Whether this scanner has a name dictionary.
+     * Returns whether this scanner has a name dictionary.
      */
     readonly hasDictionary: boolean;
 }
