@@ -612,7 +612,9 @@ fn identifier(text: &str, shape: &Shape<'_>, start: usize, end: usize, hint: Opt
         return;
     }
     let mixed = shape.letters > 0 && shape.digits >= 4 && shape.compact.len() >= 6 && shape.value.bytes().any(|byte| byte.is_ascii_uppercase());
-    let long_number = shape.all_digits() && shape.digits >= 8;
+    // One decimal point (`28556.60`, `1176606.68`) makes an amount or a measure, not an id.
+    let decimal = shape.groups.len() == 2 && shape.separators_are(&["."]);
+    let long_number = shape.all_digits() && shape.digits >= 8 && !decimal;
     if mixed || long_number {
         out.push(span(PhiType::OtherId, start, end, 0.5, "identifier"));
     }
