@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test. The steps: lints, native Rust tests, the
 # wasm-bindgen tests in Node and headless Chromium, the npm package build and its size budget,
-# the JavaScript suite in Node, Chromium and workerd with the type surface check, and a short
-# fuzz run.
+# the JavaScript suite in Node, Chromium and workerd with the type surface check, the
+# end-to-end tests of the web demo, and a short fuzz run.
 #
 # Usage: scripts/test.sh            (FUZZ_SECONDS=N sets the fuzz time per target, default 20;
 #                                    FUZZ_SECONDS=0 skips fuzzing)
@@ -35,6 +35,9 @@ node scripts/size.mjs --check
 
 step "JavaScript suite in Node, Chromium and workerd"
 scripts/test-js.sh
+
+step "end-to-end tests of the web demo (key server, Worker, page in Chromium)"
+scripts/test-e2e.sh
 
 fuzz_seconds=${FUZZ_SECONDS:-20}
 fuzz_note=""

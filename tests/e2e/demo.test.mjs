@@ -1,0 +1,303 @@
+// End-to-end tests of the web demo: the real key server, the Worker in workerd, the upload
+// store and the page in headless Chromium, all on loopback. Each step leaves a screenshot in
+// test-artifacts/e2e/.
+//
+// Parts that the built package lacks (PHI scanner, redactor, encryptor) are checked for the
+// page's message about the missing part, and their flow steps are skipped.
+//
+// Run with: node --test tests/e2e/demo.test.mjs   (scripts/test-e2e.sh builds what it needs)
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import * as api from "../../pkg/node/index.mjs";
+import { repoRoot } from "../../scripts/demo-stack.mjs";
+import {
+  apiLogin,
+  fixture,
+  logIn,
+  startBrowser,
+  startTestStack,
+  storedObjects,
+  TEST_MAX_FILE_SIZE_MB,
+  workerUpload,
+} from "./harness.mjs";
+
+const has = {
+  scan: typeof api.DatasetScanner === "function",
+  redact: typeof api.Redactor === "function",
+  encrypt: typeof api.encryptStream === "function",
+};
+const ENCRYPTED_MAGIC = Buffer.from([0x89, 0x54, 0x44, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Values from the fixtures that are PHI; none may reach the browser console. */
+const PHI_SAMPLES = ["480.555.0159", "Freeman822", "999-23-2392"];
+
+const DATASETS = [
+  { name: "counsel-chat", path: "csv/counsel-chat-200.csv", records: 200, column: "therapistInfo" },
+  { name: "therapy-dev conversations", path: "jsonl/conversations-sample.jsonl", records: 20, column: "/turns/*/text" },
+  { name: "Synthea patients", path: "csv/synthea-patients-20.csv", records: 20, column: "SSN" },
+];
+
+let stack;
+let chrome;
+/** A researcher's access token taken at the start, checked for expiry at the end. */
+let earlyToken;
+
+before(async () => {
+  stack = await startTestStack();
+  chrome = await startBrowser();
+  earlyToken = (await apiLogin(stack, "researcher")).access_token;
+});
+
+after(async () => {
+  await chrome?.browser.close();
+  await stack?.stop();
+});
+
+/** Picks `path` in the page's file input and waits for the validation verdict. */
+async function chooseFile(page, path) {
+  await page.getByTestId("file-input").setInputFiles(path);
+  await page.getByTestId("validation-verdict").waitFor({ timeout: 60_000 });
+  return page.getByTestId("validation-verdict").textContent();
+}
+
+describe("therapist flow", () => {
+  for (const dataset of DATASETS) {
+    test(`${dataset.name}: validate, scan, protect, upload`, async () => {
+      const page = await chrome.newPage();
+      await logIn(page, stack, "therapist");
+      await chrome.screenshot(page, `${dataset.name}-logged-in`);
+
+      const verdict = await chooseFile(page, fixture(dataset.path));
+      assert.match(verdict, new RegExp(`Valid .* ${dataset.records} records`));
+      await chrome.screenshot(page, `${dataset.name}-validated`);
+
+      if (has.scan) {
+        const total = await page.getByTestId("phi-total").textContent({ timeout: 60_000 });
+        assert.match(total, /^[1-9]\d* PHI findings?/);
+        assert.ok((await page.locator("mark.phi").count()) > 0, "the preview highlights at least one span");
+        assert.ok((await page.locator("[data-testid=phi-chart] g[data-type]").count()) > 0, "the chart has a bar");
+        await page.locator(`[data-testid=phi-columns] tr[data-column="${dataset.column}"]`).waitFor();
+      } else {
+        await page.getByTestId("phi-unavailable").waitFor();
+      }
+      await chrome.screenshot(page, `${dataset.name}-phi`);
+
+      if (has.redact) {
+        await page.getByRole("button", { name: "Preview de-identified records" }).click();
+        await page.getByTestId("deid-summary").waitFor({ timeout: 60_000 });
+        const preview = await page.getByTestId("deid-preview").textContent();
+        for (const value of PHI_SAMPLES) assert.ok(!preview.includes(value), "the de-identified preview holds no known PHI value");
+        await chrome.screenshot(page, `${dataset.name}-deidentified`);
+      } else {
+        await page.getByTestId("deid-unavailable").waitFor();
+      }
+
+      // The Worker rejects plaintext that contains PHI, or that it cannot scan.
+      await page.getByRole("button", { name: "Try uploading the plaintext" }).click();
+      const rejection = await page.getByTestId("protect-error").textContent();
+      assert.match(rejection, has.scan ? /PHI_FOUND/ : /PHI_SCAN_UNAVAILABLE/);
+      await chrome.screenshot(page, `${dataset.name}-plaintext-refused`);
+
+      if (has.encrypt) {
+        const before = (await storedObjects(stack)).length;
+        await page.getByRole("button", { name: "Get a data key and encrypt" }).click();
+        await page.getByTestId("encrypted").waitFor({ timeout: 60_000 });
+        const download = page.waitForEvent("download");
+        await page.getByTestId("download-encrypted").click();
+        const downloaded = readFileSync(await (await download).path());
+        assert.deepEqual(downloaded.subarray(0, 8), ENCRYPTED_MAGIC);
+
+        await page.getByRole("button", { name: "Upload the encrypted file" }).click();
+        await page.getByTestId("uploaded").waitFor({ timeout: 60_000 });
+        await chrome.screenshot(page, `${dataset.name}-uploaded`);
+        const objects = await storedObjects(stack);
+        assert.equal(objects.length, before + 1);
+        const stored = objects.at(-1);
+        assert.equal(stored.encrypted, "true");
+        const bytes = readFileSync(join(stack.sink.dir, stored.id));
+        assert.deepEqual(bytes, downloaded, "the Worker passed on exactly the bytes the page encrypted");
+      } else {
+        await page.getByTestId("encrypt-unavailable").waitFor();
+      }
+      await page.context().close();
+    });
+  }
+});
+
+describe("page errors", () => {
+  test("wrong password is reported", async () => {
+    const page = await chrome.newPage();
+    await page.goto(stack.pageUrl);
+    await page.getByLabel("User name").fill("therapist");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByLabel("Password").press("Enter");
+    assert.equal(await page.getByTestId("login-error").textContent(), "The user name or password is wrong.");
+    await chrome.screenshot(page, "login-refused");
+    await page.context().close();
+  });
+
+  test("invalid file is reported with its findings", async () => {
+    const page = await chrome.newPage();
+    await logIn(page, stack, "therapist");
+    const verdict = await chooseFile(page, join(repoRoot, "examples", "datasets", "problems.csv"));
+    assert.match(verdict, /^Invalid file\. 3 errors found/);
+    const errors = await page.getByTestId("validation-errors").textContent();
+    assert.match(errors, /FORMULA_INJECTION/);
+    assert.match(errors, /CSV_RAGGED_ROW/);
+    await chrome.screenshot(page, "invalid-file");
+    await page.context().close();
+  });
+
+  test("file over the size limit is refused before reading", async () => {
+    const page = await chrome.newPage();
+    await logIn(page, stack, "therapist");
+    const size = (TEST_MAX_FILE_SIZE_MB + 1) * 1024 * 1024;
+    await page.getByTestId("file-input").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.alloc(size, "a,b\n") });
+    await page.getByTestId("file-too-large").waitFor();
+    await chrome.screenshot(page, "file-too-large");
+    await page.context().close();
+  });
+});
+
+describe("roles", () => {
+  test("researcher sees no identifiable dataset and is refused its key", async () => {
+    // A therapist registers an identifiable dataset with the key server.
+    const therapist = await apiLogin(stack, "therapist");
+    const response = await fetch(`${stack.keyServerUrl}/v1/datasets/ds-identifiable/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${therapist.access_token}`, "content-type": "application/json" },
+      body: JSON.stringify({ patients: ["patient-001"], anonymized: false }),
+    });
+    assert.equal(response.status, 201);
+    const { key_id: keyId } = await response.json();
+
+    const page = await chrome.newPage();
+    await logIn(page, stack, "researcher");
+    await page.getByTestId("role-note").waitFor();
+    assert.equal(await page.getByTestId("file-input").count(), 0, "a researcher gets no upload step");
+    const listed = await page.locator("[data-testid=datasets] tr[data-dataset]").evaluateAll((rows) => rows.map((r) => r.dataset.dataset));
+    assert.ok(!listed.includes("ds-identifiable"));
+
+    await page.getByLabel("Dataset id").fill("ds-identifiable");
+    await page.getByLabel("Key id").fill(keyId);
+    await page.getByLabel("Key id").press("Enter");
+    const result = await page.getByTestId("other-unwrap-result").textContent();
+    assert.match(result, /^Refused by the key server: your role or patient assignments do not cover this dataset/);
+    await chrome.screenshot(page, "researcher-refused");
+    await page.context().close();
+  });
+
+  test("admin ends a therapist's sessions and the therapist's page shows it", async () => {
+    const therapistPage = await chrome.newPage();
+    await logIn(therapistPage, stack, "therapist");
+
+    const adminPage = await chrome.newPage();
+    await logIn(adminPage, stack, "admin");
+    await adminPage.getByRole("button", { name: "Rotate the signing key" }).click();
+    await adminPage.getByTestId("admin-log").getByText(/New signing key .* publishes [2-9] keys/).waitFor();
+
+    const therapistId = stack.accounts.find((a) => a.username === "therapist").id;
+    await adminPage.getByLabel("User").selectOption(therapistId);
+    await adminPage.getByRole("button", { name: "End this user's sessions" }).click();
+    await adminPage.getByTestId("admin-log").getByText(/Every session of therapist has ended/).waitFor();
+    await chrome.screenshot(adminPage, "admin-revoked");
+
+    await therapistPage.getByRole("button", { name: "Refresh the list" }).click();
+    await therapistPage.getByTestId("session-ended").waitFor();
+    await chrome.screenshot(therapistPage, "therapist-session-ended");
+    await adminPage.context().close();
+    await therapistPage.context().close();
+  });
+});
+
+describe("Worker token checks", () => {
+  const sample = () => readFileSync(fixture("csv/counsel-chat-200.csv"));
+
+  test("missing token is rejected", async () => {
+    const { status, body } = await workerUpload(stack, null, "ds-a", sample());
+    assert.equal(status, 401);
+    assert.equal(body.code, "TOKEN_MISSING");
+  });
+
+  test("tampered token is rejected", async () => {
+    const { access_token: token } = await apiLogin(stack, "therapist");
+    const [header, payload, signature] = token.split(".");
+    const claims = JSON.parse(Buffer.from(payload, "base64url"));
+    claims.role = "admin";
+    const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    const { status, body } = await workerUpload(stack, forged, "ds-a", sample());
+    assert.equal(status, 401);
+    assert.equal(body.code, "INVALID_TOKEN");
+  });
+
+  test("revoked token is rejected", async () => {
+    const { access_token: token } = await apiLogin(stack, "therapist");
+    const revoke = await fetch(`${stack.keyServerUrl}/v1/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token }),
+    });
+    assert.equal(revoke.status, 200);
+    const { status, body } = await workerUpload(stack, token, "ds-a", sample());
+    assert.equal(status, 401);
+    assert.equal(body.code, "INVALID_TOKEN");
+  });
+
+  test("researcher role may not upload", async () => {
+    const { access_token: token } = await apiLogin(stack, "researcher");
+    const { status, body } = await workerUpload(stack, token, "ds-a", sample());
+    assert.equal(status, 403);
+    assert.equal(body.code, "ROLE_NOT_ALLOWED");
+  });
+
+  test("plaintext with PHI is refused and nothing is stored", async () => {
+    const before = (await storedObjects(stack)).length;
+    const { access_token: token } = await apiLogin(stack, "therapist");
+    const { status, body } = await workerUpload(stack, token, "ds-a", sample());
+    assert.equal(status, 422);
+    assert.equal(body.code, has.scan ? "PHI_FOUND" : "PHI_SCAN_UNAVAILABLE");
+    assert.equal((await storedObjects(stack)).length, before);
+  });
+
+  test("expired token is rejected", { timeout: 200_000 }, async () => {
+    // Access tokens live 60 s in this stack; the key server allows some clock skew on top.
+    const list = async () => {
+      const response = await fetch(`${stack.workerUrl}/v1/datasets`, { headers: { authorization: `Bearer ${earlyToken}` } });
+      return { status: response.status, body: await response.json() };
+    };
+    assert.equal((await list()).status, 200, "the token is accepted before it expires");
+    const deadline = Date.now() + 180_000;
+    let last;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      last = await list();
+    } while (last.status === 200 && Date.now() < deadline);
+    assert.equal(last.status, 401);
+    assert.equal(last.body.code, "TOKEN_EXPIRED");
+  });
+});
+
+describe("failures of services", () => {
+  test("key server down is reported on login", async () => {
+    await stack.stopKeyServer();
+    const page = await chrome.newPage();
+    await page.goto(stack.pageUrl);
+    await page.getByLabel("User name").fill("therapist");
+    await page.getByLabel("Password").fill("any-password");
+    await page.getByLabel("Password").press("Enter");
+    const message = await page.getByTestId("login-error").textContent();
+    assert.match(message, /^The key server cannot be reached/);
+    await chrome.screenshot(page, "keyserver-down");
+    await page.context().close();
+  });
+
+  test("browser console holds no token or PHI", () => {
+    for (const message of chrome.consoleMessages) {
+      assert.ok(!/eyJ[A-Za-z0-9_-]{10,}/.test(message), "no JWT in the console");
+      for (const value of PHI_SAMPLES) assert.ok(!message.includes(value), "no PHI value in the console");
+    }
+  });
+});
