@@ -44,11 +44,15 @@ let stack;
 let chrome;
 /** A researcher's access token taken at the start, checked for expiry at the end. */
 let earlyToken;
+/** A researcher's page open through the whole run, so its session renews in the background. */
+let longPage;
 
 before(async () => {
   stack = await startTestStack();
   chrome = await startBrowser();
   earlyToken = (await apiLogin(stack, "researcher")).access_token;
+  longPage = await chrome.newPage();
+  await logIn(longPage, stack, "researcher");
 });
 
 after(async () => {
@@ -65,7 +69,7 @@ async function chooseFile(page, path) {
 
 describe("therapist flow", () => {
   for (const dataset of DATASETS) {
-    test(`${dataset.name}: validate, scan, protect, upload`, async () => {
+    test(`${dataset.name}: whole flow`, async () => {
       const page = await chrome.newPage();
       await logIn(page, stack, "therapist");
       await chrome.screenshot(page, `${dataset.name}-logged-in`);
@@ -128,7 +132,7 @@ describe("therapist flow", () => {
 });
 
 describe("page errors", () => {
-  test("wrong password is reported", async () => {
+  test("wrong password message", async () => {
     const page = await chrome.newPage();
     await page.goto(stack.pageUrl);
     await page.getByLabel("User name").fill("therapist");
@@ -139,7 +143,7 @@ describe("page errors", () => {
     await page.context().close();
   });
 
-  test("invalid file is reported with its findings", async () => {
+  test("invalid file report", async () => {
     const page = await chrome.newPage();
     await logIn(page, stack, "therapist");
     const verdict = await chooseFile(page, join(repoRoot, "examples", "datasets", "problems.csv"));
@@ -151,7 +155,7 @@ describe("page errors", () => {
     await page.context().close();
   });
 
-  test("file over the size limit is refused before reading", async () => {
+  test("file over size limit", async () => {
     const page = await chrome.newPage();
     await logIn(page, stack, "therapist");
     const size = (TEST_MAX_FILE_SIZE_MB + 1) * 1024 * 1024;
@@ -163,7 +167,7 @@ describe("page errors", () => {
 });
 
 describe("roles", () => {
-  test("researcher sees no identifiable dataset and is refused its key", async () => {
+  test("researcher denied identifiable dataset", async () => {
     // A therapist registers an identifiable dataset with the key server.
     const therapist = await apiLogin(stack, "therapist");
     const response = await fetch(`${stack.keyServerUrl}/v1/datasets/ds-identifiable/keys`, {
@@ -190,7 +194,7 @@ describe("roles", () => {
     await page.context().close();
   });
 
-  test("admin ends a therapist's sessions and the therapist's page shows it", async () => {
+  test("admin ends therapist sessions", async () => {
     const therapistPage = await chrome.newPage();
     await logIn(therapistPage, stack, "therapist");
 
@@ -216,13 +220,13 @@ describe("roles", () => {
 describe("Worker token checks", () => {
   const sample = () => readFileSync(fixture("csv/counsel-chat-200.csv"));
 
-  test("missing token is rejected", async () => {
+  test("missing token rejected", async () => {
     const { status, body } = await workerUpload(stack, null, "ds-a", sample());
     assert.equal(status, 401);
     assert.equal(body.code, "TOKEN_MISSING");
   });
 
-  test("tampered token is rejected", async () => {
+  test("tampered token rejected", async () => {
     const { access_token: token } = await apiLogin(stack, "therapist");
     const [header, payload, signature] = token.split(".");
     const claims = JSON.parse(Buffer.from(payload, "base64url"));
@@ -233,7 +237,7 @@ describe("Worker token checks", () => {
     assert.equal(body.code, "INVALID_TOKEN");
   });
 
-  test("revoked token is rejected", async () => {
+  test("revoked token rejected", async () => {
     const { access_token: token } = await apiLogin(stack, "therapist");
     const revoke = await fetch(`${stack.keyServerUrl}/v1/revoke`, {
       method: "POST",
@@ -246,14 +250,14 @@ describe("Worker token checks", () => {
     assert.equal(body.code, "INVALID_TOKEN");
   });
 
-  test("researcher role may not upload", async () => {
+  test("researcher upload rejected", async () => {
     const { access_token: token } = await apiLogin(stack, "researcher");
     const { status, body } = await workerUpload(stack, token, "ds-a", sample());
     assert.equal(status, 403);
     assert.equal(body.code, "ROLE_NOT_ALLOWED");
   });
 
-  test("plaintext with PHI is refused and nothing is stored", async () => {
+  test("plaintext with PHI rejected", async () => {
     const before = (await storedObjects(stack)).length;
     const { access_token: token } = await apiLogin(stack, "therapist");
     const { status, body } = await workerUpload(stack, token, "ds-a", sample());
@@ -262,7 +266,7 @@ describe("Worker token checks", () => {
     assert.equal((await storedObjects(stack)).length, before);
   });
 
-  test("expired token is rejected", { timeout: 200_000 }, async () => {
+  test("expired token rejected", { timeout: 200_000 }, async () => {
     // Access tokens live 60 s in this stack; the key server allows some clock skew on top.
     const list = async () => {
       const response = await fetch(`${stack.workerUrl}/v1/datasets`, { headers: { authorization: `Bearer ${earlyToken}` } });
@@ -280,8 +284,34 @@ describe("Worker token checks", () => {
   });
 });
 
+describe("session", () => {
+  test("background session renewal", async () => {
+    // The access token lives 60 s and the page renews it 30 s before expiry; the expiry test
+    // above has waited longer than that.
+    await longPage.getByTestId("who").getByText(/last at/).waitFor({ timeout: 60_000 });
+    const listed = longPage.waitForResponse((response) => response.url().endsWith("/v1/datasets"));
+    await longPage.getByRole("button", { name: "Refresh the list" }).click();
+    assert.equal((await listed).status(), 200);
+    assert.equal(await longPage.getByTestId("datasets-error").count(), 0);
+    await chrome.screenshot(longPage, "session-renewed");
+  });
+
+  test("logout revokes tokens", async () => {
+    const page = await chrome.newPage();
+    const login = page.waitForResponse((response) => response.url().endsWith("/v1/login"));
+    await logIn(page, stack, "researcher");
+    const { access_token: token } = await (await login).json();
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByTestId("login").waitFor();
+    const response = await fetch(`${stack.workerUrl}/v1/datasets`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 401);
+    assert.equal((await response.json()).code, "INVALID_TOKEN");
+    await page.context().close();
+  });
+});
+
 describe("failures of services", () => {
-  test("key server down is reported on login", async () => {
+  test("key server down message", async () => {
     await stack.stopKeyServer();
     const page = await chrome.newPage();
     await page.goto(stack.pageUrl);
@@ -294,7 +324,7 @@ describe("failures of services", () => {
     await page.context().close();
   });
 
-  test("browser console holds no token or PHI", () => {
+  test("console has no token or PHI", () => {
     for (const message of chrome.consoleMessages) {
       assert.ok(!/eyJ[A-Za-z0-9_-]{10,}/.test(message), "no JWT in the console");
       for (const value of PHI_SAMPLES) assert.ok(!message.includes(value), "no PHI value in the console");

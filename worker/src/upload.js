@@ -72,9 +72,9 @@ function passThrough(sample, reader, done, inspect, state) {
       try {
         inspect(value);
       } catch (error) {
+        // The reader stays open so that guardUpload can drain it before it responds.
         state.rejection = error;
         controller.error(error);
-        await reader.cancel();
         return;
       }
       controller.enqueue(value);
@@ -83,6 +83,25 @@ function passThrough(sample, reader, done, inspect, state) {
       return reader.cancel(reason);
     },
   });
+}
+
+/**
+ * Reads and discards the rest of the body, at most `maxBytes`. A client that sends over
+ * HTTP/1.1 may see a reset connection, and not the rejection, when the Worker responds before
+ * the client has sent the whole body.
+ */
+async function drain(reader, maxBytes) {
+  let skipped = 0;
+  try {
+    while (skipped <= maxBytes) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      skipped += value.length;
+    }
+    await reader.cancel();
+  } catch {
+    // The client closed the connection, so no response can reach it.
+  }
 }
 
 function sizeLimit(maxBytes) {
@@ -191,6 +210,16 @@ export async function guardUpload(request, env, meta) {
   if (request.body === null) throw new Rejection(422, "FILE_EMPTY", "the upload has no body");
 
   const reader = request.body.getReader();
+  try {
+    return await forward(request, env, meta, reader, { maxBytes, declaredSize });
+  } catch (error) {
+    if (error instanceof Rejection && error.code !== "FILE_TOO_LARGE") await drain(reader, maxBytes);
+    throw error;
+  }
+}
+
+/** Checks the sample, then streams the sample and the rest of `reader` to the store. */
+async function forward(request, env, meta, reader, { maxBytes, declaredSize }) {
   const { sample, done } = await readSample(reader, SAMPLE_BYTES);
   const limit = sizeLimit(maxBytes);
   limit(sample);

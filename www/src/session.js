@@ -88,13 +88,16 @@ export function useSession(config) {
     [accept, config],
   );
 
+  // Both tokens are revoked before the page drops them. A key server that cannot be reached
+  // leaves them valid until they expire.
   const logout = useCallback(async () => {
     const active = current.current;
+    if (active) {
+      const revoke = (token) =>
+        request("keyserver", `${config.keyServerUrl}/v1/revoke`, { method: "POST", body: { token } }).catch(() => null);
+      await Promise.all([revoke(active.refreshToken), revoke(active.accessToken)]);
+    }
     end(null);
-    if (!active) return;
-    const revoke = (token) =>
-      request("keyserver", `${config.keyServerUrl}/v1/revoke`, { method: "POST", body: { token } }).catch(() => null);
-    await Promise.all([revoke(active.refreshToken), revoke(active.accessToken)]);
   }, [config, end]);
 
   /**
