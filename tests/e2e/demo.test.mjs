@@ -126,6 +126,14 @@ describe("therapist flow", () => {
         assert.equal(stored.encrypted, "true");
         const bytes = readFileSync(join(stack.sink.dir, stored.id));
         assert.deepEqual(bytes, downloaded, "the Worker passed on exactly the bytes the page encrypted");
+
+        // The same bytes come back through the Worker's download route.
+        const datasetId = await page.getByTestId("dataset-id").textContent();
+        await page.getByRole("button", { name: "Refresh the list" }).click();
+        const row = page.locator(`[data-testid=datasets] tr[data-dataset="${datasetId}"]`);
+        const fromWorker = page.waitForEvent("download");
+        await row.getByRole("button", { name: "Download" }).click();
+        assert.deepEqual(readFileSync(await (await fromWorker).path()), downloaded);
       } else {
         await page.getByTestId("encrypt-unavailable").waitFor();
       }
@@ -205,6 +213,8 @@ describe("roles", () => {
     await logIn(adminPage, stack, "admin");
     await adminPage.getByRole("button", { name: "Rotate the signing key" }).click();
     await adminPage.getByTestId("admin-log").getByText(/New signing key .* publishes [2-9] keys/).waitFor();
+    await adminPage.getByRole("button", { name: "Rotate the key-encryption key" }).click();
+    await adminPage.getByTestId("admin-log").getByText(/Key-encryption key version [2-9]\d* is current/).waitFor();
 
     const therapistId = stack.accounts.find((a) => a.username === "therapist").id;
     await adminPage.getByLabel("User").selectOption(therapistId);

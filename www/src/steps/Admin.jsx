@@ -30,8 +30,8 @@ export default function AdminPanel({ config, session, number }) {
   });
 
   const rotateKek = act(async () => {
-    const rotated = await admin("/v1/admin/kek/rotate", {});
-    say(`Key-encryption key rotated: ${JSON.stringify(rotated)}.`);
+    const rotated = await admin("/v1/admin/kek/rotate", { rewrap_all: true });
+    say(`Key-encryption key version ${rotated.kek_version} is current; ${rotated.rewrapped} data keys were rewrapped under it.`);
   });
 
   const revokeSessions = act(async () => {

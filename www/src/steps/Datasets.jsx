@@ -2,7 +2,7 @@
 // for any dataset id, so a refusal can be seen as well as a success.
 import { useCallback, useEffect, useState } from "react";
 
-import { request } from "../api.js";
+import { ApiError, request } from "../api.js";
 import { Alert, Step, formatBytes } from "../components/common.jsx";
 
 export default function DatasetsPanel({ config, session, number }) {
@@ -42,6 +42,33 @@ export default function DatasetsPanel({ config, session, number }) {
     }
   };
 
+  // Downloads go through the Worker, which checks the token and the role again.
+  const download = async (dataset) => {
+    setError(null);
+    try {
+      const blob = await session.call(async (token) => {
+        let response;
+        try {
+          response = await fetch(`${config.workerUrl}/v1/datasets/objects/${dataset.id}`, { headers: { authorization: `Bearer ${token}` } });
+        } catch {
+          throw new ApiError("WORKER_UNAVAILABLE", "The upload Worker cannot be reached. Check that the demo is running and try again.");
+        }
+        if (!response.ok) {
+          const body = await response.json().catch(() => ({}));
+          throw new ApiError(body.code ?? `HTTP_${response.status}`, body.message ?? `The download failed with HTTP ${response.status}.`, response.status);
+        }
+        return response.blob();
+      });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = dataset.fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    } catch (failure) {
+      setError(failure.message);
+    }
+  };
+
   const otherSlot = `${otherId}/${otherKey}`;
   return (
     <Step id="step-datasets" number={number} title="Uploaded datasets" focus={false}>
@@ -51,7 +78,7 @@ export default function DatasetsPanel({ config, session, number }) {
       {datasets && datasets.length > 0 && (
         <table data-testid="datasets">
           <thead>
-            <tr><th scope="col">File</th><th scope="col">Dataset</th><th scope="col">De-identified</th><th scope="col">Encrypted</th><th scope="col">Size</th><th scope="col">Key</th></tr>
+            <tr><th scope="col">File</th><th scope="col">Dataset</th><th scope="col">De-identified</th><th scope="col">Encrypted</th><th scope="col">Size</th><th scope="col">Download</th><th scope="col">Key</th></tr>
           </thead>
           <tbody>
             {datasets.map((d) => {
@@ -63,6 +90,7 @@ export default function DatasetsPanel({ config, session, number }) {
                   <td>{d.deidentified ? "yes" : "no"}</td>
                   <td>{d.encrypted ? "yes" : "no"}</td>
                   <td>{formatBytes(d.size)}</td>
+                  <td><button type="button" className="secondary" onClick={() => download(d)}>Download</button></td>
                   <td>
                     {d.keyId && <button type="button" onClick={() => unwrap(d.datasetId, d.keyId)}>Request key</button>}
                     {unwraps[slot] && <span className={unwraps[slot].ok ? "ok" : "refused"} data-testid="unwrap-result">{unwraps[slot].text}</span>}
