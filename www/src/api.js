@@ -11,11 +11,16 @@ export class ApiError extends Error {
   }
 }
 
-const SESSION_ENDED = new Set(["INVALID_TOKEN", "TOKEN_EXPIRED", "TOKEN_MISSING"]);
-
-/** Returns whether an error means the session is over and the user must log in again. */
+/**
+ * Returns whether an error means the access token is no longer accepted: the key server's
+ * INVALID_TOKEN, or any TOKEN_* code of the Worker (expired, revoked, signature invalid, ...).
+ */
 export function endsSession(error) {
-  return error instanceof ApiError && SESSION_ENDED.has(error.code);
+  return error instanceof ApiError && isTokenRejection(error.code);
+}
+
+function isTokenRejection(code) {
+  return code === "INVALID_TOKEN" || code.startsWith("TOKEN_");
 }
 
 function unreachable(service) {
@@ -37,6 +42,9 @@ async function failure(response, service) {
   // The key server nests its errors as { error: { code, message } }; the Worker does not.
   if (body.error && typeof body.error === "object") body = body.error;
   const code = body.code ?? `HTTP_${response.status}`;
+  if (isTokenRejection(code) && code !== "TOKEN_EXPIRED") {
+    return new ApiError(code, "Your session has ended: it expired or an administrator revoked it. Log in again.", response.status, body);
+  }
   const messages = {
     INVALID_CREDENTIALS: "The user name or password is wrong.",
     RATE_LIMITED: "Too many attempts. Wait a minute and try again.",
