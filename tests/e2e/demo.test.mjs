@@ -41,10 +41,10 @@ const ENCRYPTED_MAGIC = Buffer.from([0x89, 0x54, 0x44, 0x47, 0x0d, 0x0a, 0x1a, 0
 const PHI_SAMPLES = ["480.555.0159", "Freeman822", "999-23-2392"];
 
 const DATASETS = [
-  { name: "counsel-chat", path: "csv/counsel-chat-200.csv", records: 200, column: "therapistInfo" },
-  { name: "therapy-dev conversations", path: "jsonl/conversations-sample.jsonl", records: 20, column: "/turns/*/text" },
-  { name: "Synthea patients", path: "csv/synthea-patients-20.csv", records: 20, column: "SSN" },
-  { name: "Parquet sessions", path: "parquet/sessions.parquet", records: 3, column: null },
+  { name: "counsel-chat", slug: "counsel-chat", path: "csv/counsel-chat-200.csv", records: 200, column: "therapistInfo" },
+  { name: "therapy-dev conversations", slug: "therapy-dev", path: "jsonl/conversations-sample.jsonl", records: 20, column: "/turns/*/text" },
+  { name: "Synthea patients", slug: "synthea", path: "csv/synthea-patients-20.csv", records: 20, column: "SSN" },
+  { name: "Parquet sessions", slug: "parquet", path: "parquet/sessions.parquet", records: 3, column: null },
 ];
 
 let stack;
@@ -99,11 +99,11 @@ describe("therapist flow", () => {
     test(`${dataset.name}: whole flow`, async () => {
       const page = await chrome.newPage();
       await logIn(page, stack, "therapist");
-      await chrome.screenshot(page, `${dataset.name}-logged-in`);
+      await chrome.screenshot(page, `${dataset.slug}-logged-in`);
 
       const verdict = await chooseFile(page, fixture(dataset.path));
       assert.match(verdict, new RegExp(`Valid .* ${dataset.records} records`));
-      await chrome.screenshot(page, `${dataset.name}-validated`);
+      await chrome.screenshot(page, `${dataset.slug}-validated`);
 
       if (has.scan) {
         const total = await page.getByTestId("phi-total").textContent({ timeout: 60_000 });
@@ -116,14 +116,14 @@ describe("therapist flow", () => {
       } else {
         await page.getByTestId("phi-unavailable").waitFor();
       }
-      await chrome.screenshot(page, `${dataset.name}-phi`);
+      await chrome.screenshot(page, `${dataset.slug}-phi`);
 
       if (has.redact && !dataset.path.endsWith(".parquet")) {
         await page.getByRole("button", { name: "Preview de-identified records" }).click();
         await page.getByTestId("deid-summary").waitFor({ timeout: 60_000 });
         const preview = await page.getByTestId("deid-preview").textContent();
         for (const value of PHI_SAMPLES) assert.ok(!preview.includes(value), "the de-identified preview holds no known PHI value");
-        await chrome.screenshot(page, `${dataset.name}-deidentified`);
+        await chrome.screenshot(page, `${dataset.slug}-deidentified`);
       } else {
         await page.getByTestId("deid-unavailable").waitFor();
       }
@@ -132,7 +132,7 @@ describe("therapist flow", () => {
       await page.getByRole("button", { name: "Try uploading the plaintext" }).click();
       const rejection = await page.getByTestId("protect-error").textContent();
       assert.match(rejection, has.scan ? /PHI_FOUND/ : /PHI_SCAN_UNAVAILABLE/);
-      await chrome.screenshot(page, `${dataset.name}-plaintext-refused`);
+      await chrome.screenshot(page, `${dataset.slug}-plaintext-rejected`);
 
       if (has.encrypt) {
         const before = (await storedObjects(stack)).length;
@@ -145,7 +145,7 @@ describe("therapist flow", () => {
 
         await page.getByRole("button", { name: "Upload the encrypted file" }).click();
         await page.getByTestId("uploaded").waitFor({ timeout: 60_000 });
-        await chrome.screenshot(page, `${dataset.name}-uploaded`);
+        await chrome.screenshot(page, `${dataset.slug}-uploaded`);
         const objects = await storedObjects(stack);
         assert.equal(objects.length, before + 1);
         const stored = objects.at(-1);
@@ -176,7 +176,7 @@ describe("page errors", () => {
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByLabel("Password").press("Enter");
     assert.equal(await page.getByTestId("login-error").textContent(), "The user name or password is wrong.");
-    await chrome.screenshot(page, "login-refused");
+    await chrome.screenshot(page, "login-rejected");
     await page.context().close();
   });
 
@@ -227,7 +227,7 @@ describe("roles", () => {
     await page.getByLabel("Key id").press("Enter");
     const result = await page.getByTestId("other-unwrap-result").textContent();
     assert.match(result, /^Refused by the key server: your role or patient assignments do not cover this dataset/);
-    await chrome.screenshot(page, "researcher-refused");
+    await chrome.screenshot(page, "researcher-denied");
     await page.context().close();
   });
 
