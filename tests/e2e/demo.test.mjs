@@ -221,6 +221,16 @@ describe("roles", () => {
     assert.equal(await page.getByTestId("file-input").count(), 0, "a researcher gets no upload step");
     const listed = await page.locator("[data-testid=datasets] tr[data-dataset]").evaluateAll((rows) => rows.map((r) => r.dataset.dataset));
     assert.ok(!listed.includes("ds-identifiable"));
+    const stored = await storedObjects(stack);
+    for (const object of stored) {
+      assert.equal(listed.includes(object.dataset), object.deidentified === "true", "a researcher sees exactly the de-identified uploads");
+    }
+    if (has.redact && has.encrypt) {
+      // The therapist flows above uploaded de-identified, encrypted datasets.
+      const row = page.locator("[data-testid=datasets] tr[data-dataset]").first();
+      await row.getByRole("button", { name: "Request key" }).click();
+      assert.match(await row.getByTestId("unwrap-result").textContent(), /^Key \S+ released/);
+    }
 
     await page.getByLabel("Dataset id").fill("ds-identifiable");
     await page.getByLabel("Key id").fill(keyId);
