@@ -56,7 +56,9 @@ function Workspace({ config, session }) {
   const valid = file && validation?.valid;
   const format = validation?.stats.format;
   const scanned = scan || !capabilities.scan;
-  let next = uploader ? 5 : 1;
+  // The panels below continue the numbering of the upload steps on screen.
+  let next = 1;
+  if (uploader) next = valid ? (scanned ? 5 : 3) : 2;
 
   return (
     <>
