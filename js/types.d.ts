@@ -8,7 +8,9 @@ export type GuardErrorCode =
   | "INPUT_TOO_LARGE"
   | "INVALID_JSON"
   | "ALREADY_FINISHED"
-  | "UNKNOWN_ENDPOINT";
+  | "UNKNOWN_ENDPOINT"
+  | "PARQUET_UNREADABLE"
+  | SealErrorCode;
 
 /** Stable codes of findings in reports. */
 export type FindingCode =
@@ -32,6 +34,7 @@ export type FindingCode =
   | "JSON_NUMBER_TOO_LONG"
   | "JSONL_INVALID_LINE"
   | "PARQUET_INVALID"
+  | "PARQUET_UNSUPPORTED"
   | "MALICIOUS_CONTENT"
   | "FORMULA_INJECTION"
   | "SECRET"
@@ -66,7 +69,7 @@ export interface UploadOptions {
 export interface Location {
   /** 1-based physical line where the value starts. */
   line?: number;
-  /** 1-based data record: a CSV row after the header, or a JSON Lines document. */
+  /** 1-based data record: a CSV row after the header, a JSON Lines document or a Parquet row. */
   record?: number;
   /** CSV column name (`#N` without a header), Parquet column path, or request field name. */
   column?: string;

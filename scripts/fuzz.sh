@@ -21,6 +21,8 @@ declare -A seeds=(
   [jsonl_reader]=tests/fixtures/jsonl
   [parquet_reader]=tests/fixtures/parquet
   [validate_upload]=tests/fixtures
+  [seal_header]=tests/fixtures/seal
+  [seal_file_decrypt]=tests/fixtures/seal
 )
 for target in $targets; do
   corpus=fuzz/corpus/$target

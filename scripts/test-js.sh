@@ -56,6 +56,7 @@ run "types" check_types
 run "node" node --test tests/js/node.test.mjs
 run "chromium" node tests/js/browser.mjs
 run "workerd" node tests/js/worker.mjs
+run "seal interop with the CLI" node --test tests/js/seal-interop.mjs
 
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "JavaScript tests failed: ${failed[*]}"

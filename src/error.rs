@@ -27,6 +27,9 @@ pub enum ErrorCode {
     AlreadyFinished,
     /// The endpoint has no rules, so a deny-by-default table rejects it.
     UnknownEndpoint,
+    /// A Parquet file is invalid, or uses a feature that the reader or writer does not
+    /// support, so it cannot be read or rewritten.
+    ParquetUnreadable,
 }
 
 impl ErrorCode {
@@ -41,6 +44,7 @@ impl ErrorCode {
             ErrorCode::InvalidJson => "INVALID_JSON",
             ErrorCode::AlreadyFinished => "ALREADY_FINISHED",
             ErrorCode::UnknownEndpoint => "UNKNOWN_ENDPOINT",
+            ErrorCode::ParquetUnreadable => "PARQUET_UNREADABLE",
         }
     }
 }

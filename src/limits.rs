@@ -48,6 +48,32 @@ pub const CSV_SNIFF_BYTES: usize = 64 * 1024;
 /// Maximum size of a Parquet footer (the Thrift-encoded file metadata).
 pub const MAX_PARQUET_FOOTER_BYTES: usize = 16 * 1024 * 1024;
 
+/// Maximum size of one Parquet page, compressed and uncompressed, and of a Zstandard window.
+///
+/// Writers default to pages of about 1 MiB, so a larger page is reported as unsupported and
+/// its column chunk is not read, and no decompression buffer is ever larger than this.
+pub const MAX_PARQUET_PAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Maximum number of values in one Parquet data page, or entries in one dictionary page.
+///
+/// Recent writers cap pages at 20,000 rows. The bound keeps a page of tiny run-length-encoded
+/// values from costing unbounded time.
+pub const MAX_PARQUET_PAGE_VALUES: usize = 4 * 1024 * 1024;
+
+/// Maximum number of file bytes that the streaming Parquet reader keeps until it reaches the
+/// footer, which it needs before it can decode any page. A larger file gets its footer checked,
+/// but its values are not read. Read it with `ParquetFile`, which needs random access.
+pub const MAX_PARQUET_STREAM_BYTES: usize = 128 * 1024 * 1024;
+
+/// Maximum size of the decoded text of one Parquet row group held to emit its values in row
+/// order. A larger row group is emitted column by column instead.
+pub const MAX_PARQUET_ROW_GROUP_TEXT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Maximum size of the decoded text emitted from one Parquet file. Dictionary encoding lets a
+/// small file repeat a large value millions of times, so the bound caps the work that a crafted
+/// file causes. Values beyond it are not read.
+pub const MAX_PARQUET_TEXT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
 /// Maximum number of findings kept per finding code. Further findings are only counted.
 pub const MAX_FINDINGS_PER_CODE: usize = 100;
 
@@ -62,3 +88,25 @@ pub const MAX_RULE_PATTERN_BYTES: usize = 1024;
 
 /// Maximum compiled size of one rule pattern, passed to the regex engine.
 pub const MAX_RULE_PATTERN_COMPILED_BYTES: usize = 256 * 1024;
+
+/// Maximum length of a dataset id, key id or conversation id in `seal`, in bytes of UTF-8.
+///
+/// The ids are bound into key wrapping, file headers and key derivation, and a file header
+/// stores each one after a one-byte length.
+pub const MAX_SEAL_ID_BYTES: usize = 255;
+
+/// Maximum length of an encrypted file's header in bytes, checked before the header is read.
+///
+/// The largest valid version 1 header (two 255-byte ids and a wrapped key) is 677 bytes.
+pub const MAX_SEAL_HEADER_BYTES: usize = 1024;
+
+/// Maximum size of the plaintext in one JSON package or one encrypted conversation, in bytes:
+/// 1 MiB, the limit the pipeline's `encrypt_conversation_content` sets.
+pub const MAX_SEAL_PACKAGE_BYTES: usize = 1024 * 1024;
+
+/// Maximum size of a JSON package given to `decrypt_dataset`, in bytes: room for the base64 of
+/// a [`MAX_SEAL_PACKAGE_BYTES`] plaintext padded to 2 MiB, and the other fields.
+pub const MAX_SEAL_PACKAGE_JSON_BYTES: usize = 4 * 1024 * 1024;
+
+/// Maximum length of a package's `timestamp` and `compliance_level` fields, in bytes.
+pub const MAX_SEAL_PACKAGE_FIELD_BYTES: usize = 64;

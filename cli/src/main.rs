@@ -11,6 +11,8 @@ use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod seal;
+
 use clap::{Parser, Subcommand};
 use techdeck_guard::validate::{UploadOptions, UploadValidator};
 use techdeck_guard::{limits, Finding, Report};
@@ -29,6 +31,14 @@ struct Cli {
 enum Command {
     /// Validate a CSV, JSON, JSONL or Parquet file and print the report.
     Validate(ValidateArgs),
+    /// Write a new key file with a random key-encryption key.
+    Keygen(seal::KeygenArgs),
+    /// Encrypt a file into the techdeck-guard encrypted format (.tdg).
+    Encrypt(seal::EncryptArgs),
+    /// Decrypt a .tdg file. The output appears only once the whole file has verified.
+    Decrypt(seal::DecryptArgs),
+    /// Print the header of a .tdg file: ids, level, sizes. It shows no key.
+    Inspect(seal::InspectArgs),
 }
 
 #[derive(clap::Args)]
@@ -76,6 +86,21 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Keygen(args) => exit_status(seal::keygen(&args)),
+        Command::Encrypt(args) => exit_status(seal::encrypt(&args)),
+        Command::Decrypt(args) => exit_status(seal::decrypt(&args)),
+        Command::Inspect(args) => exit_status(seal::inspect(&args)),
+    }
+}
+
+/// Returns 0 on success; otherwise prints the message to stderr and returns 2.
+fn exit_status(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("techdeck-guard: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -94,11 +94,13 @@ pub struct Value<'a> {
     /// The decoded text. For a JSON string with a lone surrogate escape, the surrogate is
     /// U+FFFD here and the reader also reports it.
     pub text: &'a str,
-    /// 1-based line where the value starts.
+    /// 1-based line where the value starts, or 0 in Parquet, which has no lines.
     pub line: u64,
     /// 0-based byte offset in the file where the value starts (at its opening quote, if any).
+    /// In Parquet, the offset of the header of the page that holds the value.
     pub offset: u64,
-    /// 1-based data record: CSV row after the header, or JSON Lines document. `None` in JSON.
+    /// 1-based data record: CSV row after the header, JSON Lines document or Parquet row.
+    /// `None` in JSON.
     pub record: Option<u64>,
     /// The column or pointer of the value.
     pub field: Field<'a>,
@@ -129,7 +131,7 @@ impl Value<'_> {
     /// Returns an owned location for a finding about this value.
     pub fn location(&self) -> Location {
         let mut location = Location {
-            line: Some(self.line),
+            line: (self.line > 0).then_some(self.line),
             record: self.record,
             offset: Some(self.offset),
             ..Location::default()

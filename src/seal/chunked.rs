@@ -26,11 +26,10 @@
 
 use aes_gcm::{AeadInOut, Aes256Gcm, KeyInit, Tag};
 use ctutils::CtEq;
-use hmac::digest::{block_api::BlockSizeUser, Digest, InvalidLength};
-use hmac::{Mac, SimpleHmac};
 use sha2::Sha512;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::kdf::hkdf_expand;
 use super::{Error, Key, KEY_LEN};
 
 /// Plaintext bytes in every chunk but the last, 16 KiB as in the TLS 1.3 record layer. The last
@@ -112,14 +111,14 @@ fn sealed_len(plaintext_len: usize) -> usize {
 
 /// Whether a stream can take more input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
+pub(super) enum State {
     Open,
     Finished,
     Failed(Error),
 }
 
 impl State {
-    fn check_open(self) -> Result<(), Error> {
+    pub(super) fn check_open(self) -> Result<(), Error> {
         match self {
             State::Open => Ok(()),
             State::Finished => Err(Error::AlreadyFinished),
@@ -430,47 +429,6 @@ fn expand(key: &Key, salt: &[u8], context: &[u8]) -> Zeroizing<[u8; DERIVED_LEN]
     hkdf_expand::<Sha512>(key.expose_secret(), &info, &mut *derived)
         .expect("76 bytes is below the HKDF-SHA-512 output limit of 16320");
     derived
-}
-
-/// HKDF-Expand (RFC 5869, section 2.3) with the hash `D`, over `info` given in parts.
-///
-/// The hkdf crate (0.13) rejects a PRK shorter than the hash output, as RFC 5869 requires of an
-/// Extract output. The C2SP scheme uses the 32-byte input key itself as the PRK of
-/// HKDF-SHA-512, and HMAC accepts a key of any length, so the expansion is written out here.
-///
-/// # Errors
-///
-/// [`InvalidLength`] if `okm` is longer than 255 hash outputs.
-fn hkdf_expand<D>(prk: &[u8], info: &[&[u8]], okm: &mut [u8]) -> Result<(), InvalidLength>
-where
-    D: Digest + BlockSizeUser + Clone,
-{
-    let hash_len = <D as Digest>::output_size();
-    if okm.len() > 255 * hash_len {
-        return Err(InvalidLength);
-    }
-    let mac = SimpleHmac::<D>::new_from_slice(prk)?;
-
-    // T(i) = HMAC(PRK, T(i-1) || info || i), and OKM is T(1) || T(2) || ... cut to length.
-    let mut start = 0;
-    let mut counter = 1u8;
-    while start < okm.len() {
-        let mut block_mac = mac.clone();
-        if start > 0 {
-            block_mac.update(&okm[start - hash_len..start]);
-        }
-        for part in info {
-            block_mac.update(part);
-        }
-        block_mac.update(&[counter]);
-        let block = block_mac.finalize().into_bytes();
-
-        let end = (start + hash_len).min(okm.len());
-        okm[start..end].copy_from_slice(&block[..end - start]);
-        start = end;
-        counter = counter.wrapping_add(1);
-    }
-    Ok(())
 }
 
 /// Appends `chunk` sealed to `out`. On error `out` is left as it was.

@@ -1,10 +1,14 @@
 //! Authenticated, key-committing encryption of datasets.
 //!
-//! This module contains the body layer: [`chunked`] implements C2SP chunked encryption v1
-//! (<https://c2sp.org/chunked-encryption>) instantiated with HKDF-SHA-512 and AES-256-GCM, the
-//! instantiation that filippo.io/cobblestone calls Cobblestone-256 and that the Wycheproof
-//! chunked-encryption vectors test. A file header and the JavaScript boundary will be built on
-//! top of it.
+//! - [`file`] is the encrypted file format (`docs/format.md`): a header that names the key and
+//!   the dataset, then AES-256-GCM chunks in the STREAM construction with a per-file key from
+//!   HKDF-SHA-256, a last-chunk flag and a key commitment;
+//! - [`wrap_key`] and [`unwrap_key`] store a data key under a versioned key-encryption key, and
+//!   [`derive_conversation_key`] gives each conversation its own key;
+//! - [`chunked`] implements C2SP chunked encryption v1
+//!   (<https://c2sp.org/chunked-encryption>) instantiated with HKDF-SHA-512 and AES-256-GCM,
+//!   the instantiation that filippo.io/cobblestone calls Cobblestone-256 and that the
+//!   Wycheproof chunked-encryption vectors test. The rest of this page describes it.
 //!
 //! # Construction
 //!
@@ -49,6 +53,10 @@
 //! specification's analysis.
 
 pub mod chunked;
+pub mod file;
+mod kdf;
+pub mod package;
+mod wrap;
 
 use std::fmt;
 
@@ -57,6 +65,16 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 pub use chunked::{
     CHUNK_SIZE, COMMITMENT_LEN, HEADER_LEN, MAX_CHUNKS, MAX_MESSAGE_BYTES, SALT_LEN, TAG_LEN,
 };
+pub use package::{
+    decrypt_conversation_content, decrypt_dataset, encrypt_conversation_content, encrypt_dataset,
+    Package,
+};
+pub use wrap::{
+    derive_conversation_key, unwrap_key, wrap_key, wrapped_kek_version, Kek, WrapContext,
+    WRAPPED_KEY_LEN,
+};
+
+use crate::limits::MAX_SEAL_ID_BYTES;
 
 /// Length of a [`Key`] in bytes: an AES-256 key.
 pub const KEY_LEN: usize = 32;
@@ -139,6 +157,56 @@ pub enum Error {
     MessageTooLong,
     /// The operating system's random number generator failed.
     RandomUnavailable,
+    /// A wrapped key is not in a known wrapped form: wrong length or format byte.
+    InvalidWrappedKey,
+    /// Two KEK versions that must be equal differ: the version a wrapped key records or a
+    /// context names, and the version of the KEK passed in.
+    KekVersionMismatch {
+        /// The version that the wrapped key or the context requires.
+        expected: u32,
+        /// The version of the KEK that was passed.
+        found: u32,
+    },
+    /// A dataset, key or conversation id is empty or longer than
+    /// [`MAX_SEAL_ID_BYTES`](crate::limits::MAX_SEAL_ID_BYTES).
+    InvalidId {
+        /// The name of the id: `dataset_id`, `key_id` or `conversation_id`.
+        field: &'static str,
+        /// Its length in bytes.
+        length: usize,
+    },
+    /// An encrypted file's header cannot be read. The text names the problem.
+    InvalidHeader(&'static str),
+    /// An encrypted file has a format version that this version of the crate does not read.
+    UnsupportedVersion {
+        /// The version byte of the file.
+        version: u8,
+    },
+    /// An encrypted file names an algorithm that this version of the crate does not know.
+    UnsupportedAlgorithm {
+        /// The algorithm byte of the file.
+        algorithm: u8,
+    },
+    /// An encryption level is not `standard`, `enhanced` or `maximum`.
+    UnknownLevel,
+    /// A chunk size is not a power of two from 4 KiB to 1 MiB.
+    InvalidChunkSize,
+    /// The file refers to a data key that the key server holds, so a KEK cannot open it.
+    KeyReference,
+    /// A JSON package lacks required fields.
+    MissingFields(package::FieldSet),
+    /// A JSON package, or one of its fields, has the wrong type, base64, length or size.
+    InvalidPackage {
+        /// The field's name, or `package` for the whole document.
+        field: &'static str,
+    },
+    /// A package plaintext or package JSON is larger than its limit.
+    PackageTooLarge {
+        /// Its length in bytes.
+        length: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
 }
 
 impl Error {
@@ -150,6 +218,18 @@ impl Error {
             Error::AlreadyFinished => "ALREADY_FINISHED",
             Error::MessageTooLong => "MESSAGE_TOO_LONG",
             Error::RandomUnavailable => "RANDOM_UNAVAILABLE",
+            Error::InvalidWrappedKey => "INVALID_WRAPPED_KEY",
+            Error::KekVersionMismatch { .. } => "KEK_VERSION_MISMATCH",
+            Error::InvalidId { .. } => "INVALID_ID",
+            Error::InvalidHeader(_) => "INVALID_HEADER",
+            Error::UnsupportedVersion { .. } => "UNSUPPORTED_VERSION",
+            Error::UnsupportedAlgorithm { .. } => "UNSUPPORTED_ALGORITHM",
+            Error::UnknownLevel => "UNKNOWN_LEVEL",
+            Error::InvalidChunkSize => "INVALID_CHUNK_SIZE",
+            Error::KeyReference => "KEY_REFERENCE",
+            Error::MissingFields(_) => "MISSING_FIELDS",
+            Error::InvalidPackage { .. } => "INVALID_PACKAGE",
+            Error::PackageTooLarge { .. } => "PACKAGE_TOO_LARGE",
         }
     }
 }
@@ -169,12 +249,64 @@ impl fmt::Display for Error {
             }
             Error::MessageTooLong => write!(
                 f,
-                "message too long: at most {MAX_CHUNKS} chunks of {CHUNK_SIZE} bytes can be \
-                 sealed under one salt"
+                "message too long: at most {MAX_CHUNKS} chunks of {CHUNK_SIZE} bytes (chunked) or \
+                 {} chunks (file format) can be sealed under one salt; split the data",
+                file::MAX_CHUNKS
             ),
             Error::RandomUnavailable => {
                 f.write_str("the operating system's random number generator failed: retry later")
             }
+            Error::InvalidWrappedKey => write!(
+                f,
+                "invalid wrapped key: expected {WRAPPED_KEY_LEN} bytes starting with format 1; \
+                 pass the bytes that wrap_key returned"
+            ),
+            Error::KekVersionMismatch { expected, found } => write!(
+                f,
+                "KEK version mismatch: the key needs KEK version {expected}, but version {found} \
+                 was passed; fetch that KEK version"
+            ),
+            Error::InvalidId { field, length } => {
+                write!(f, "invalid {field}: expected 1 to {MAX_SEAL_ID_BYTES} bytes, got {length}")
+            }
+            Error::InvalidHeader(problem) => write!(f, "invalid encrypted file header: {problem}"),
+            Error::UnsupportedVersion { version } => write!(
+                f,
+                "unsupported encrypted file version {version}: this version of techdeck-guard \
+                 reads version {}; upgrade techdeck-guard",
+                file::FORMAT_VERSION
+            ),
+            Error::UnsupportedAlgorithm { algorithm } => write!(
+                f,
+                "unsupported algorithm {algorithm} in the encrypted file: this version reads \
+                 algorithm {}; upgrade techdeck-guard",
+                file::ALGORITHM_AES_256_GCM_HKDF_SHA256
+            ),
+            Error::UnknownLevel => {
+                f.write_str("unknown encryption level: expected standard, enhanced or maximum")
+            }
+            Error::InvalidChunkSize => write!(
+                f,
+                "invalid chunk size: expected a power of two from {} to {} bytes",
+                file::MIN_CHUNK_SIZE,
+                file::MAX_CHUNK_SIZE
+            ),
+            Error::KeyReference => f.write_str(
+                "the file's data key is held by the key server, not wrapped in the file: \
+                 pass the data key instead of a KEK",
+            ),
+            Error::MissingFields(fields) => {
+                let names: Vec<&str> = fields.names().collect();
+                write!(f, "missing required fields: {}", names.join(", "))
+            }
+            Error::InvalidPackage { field } => {
+                write!(f, "invalid package: {field} has the wrong type, base64, length or size")
+            }
+            Error::PackageTooLarge { length, max } => write!(
+                f,
+                "package too large: {length} bytes, the limit is {max}; encrypt larger data \
+                 as a file"
+            ),
         }
     }
 }
@@ -217,6 +349,18 @@ mod tests {
             (Error::AlreadyFinished, "ALREADY_FINISHED"),
             (Error::MessageTooLong, "MESSAGE_TOO_LONG"),
             (Error::RandomUnavailable, "RANDOM_UNAVAILABLE"),
+            (Error::InvalidWrappedKey, "INVALID_WRAPPED_KEY"),
+            (Error::KekVersionMismatch { expected: 1, found: 2 }, "KEK_VERSION_MISMATCH"),
+            (Error::InvalidId { field: "key_id", length: 0 }, "INVALID_ID"),
+            (Error::InvalidHeader("wrong magic bytes"), "INVALID_HEADER"),
+            (Error::UnsupportedVersion { version: 2 }, "UNSUPPORTED_VERSION"),
+            (Error::UnsupportedAlgorithm { algorithm: 2 }, "UNSUPPORTED_ALGORITHM"),
+            (Error::UnknownLevel, "UNKNOWN_LEVEL"),
+            (Error::InvalidChunkSize, "INVALID_CHUNK_SIZE"),
+            (Error::KeyReference, "KEY_REFERENCE"),
+            (Error::MissingFields(package::FieldSet::default()), "MISSING_FIELDS"),
+            (Error::InvalidPackage { field: "iv" }, "INVALID_PACKAGE"),
+            (Error::PackageTooLarge { length: 2, max: 1 }, "PACKAGE_TOO_LARGE"),
         ];
         for (error, code) in cases {
             assert_eq!(error.code(), code);

@@ -264,7 +264,7 @@ impl UploadValidator {
             }
         }
         let mut reader = dataset::reader(format, &self.reader_options());
-        self.checker.csv = format == Format::Csv;
+        self.checker.csv = matches!(format, Format::Csv | Format::Parquet);
         reader.feed(prefix, &mut self.checker);
         self.stage = Stage::Reading(reader);
     }
@@ -425,6 +425,8 @@ fn with_article(name: &str) -> String {
 /// The sink that checks every value and collects findings, capped per code.
 #[derive(Default)]
 struct Checker {
+    /// The format is a table (CSV or Parquet) whose values are cells that a spreadsheet may
+    /// open, so they are checked for formulas.
     csv: bool,
     findings: Findings,
     stats: Stats,
@@ -820,5 +822,38 @@ mod tests {
         assert!(validator.finish().expect("first finish").valid);
         assert_eq!(validator.finish().expect_err("second finish").code(), ErrorCode::AlreadyFinished);
         assert_eq!(validator.update(b"x").expect_err("update after finish").code(), ErrorCode::AlreadyFinished);
+    }
+
+    #[test]
+    fn parquet_values_are_checked() {
+        let bytes = include_bytes!("../../tests/fixtures/parquet/active-content.parquet");
+        let report = validate("sessions.parquet", bytes);
+        assert_eq!(codes(&report.errors), ["MALICIOUS_CONTENT", "FORMULA_INJECTION"]);
+        assert_eq!(report.errors[0].location.record, Some(2));
+        assert_eq!(report.errors[0].location.column.as_deref(), Some("note"));
+        assert_eq!(report.errors[0].location.line, None);
+        assert_eq!(report.errors[1].location.record, Some(3));
+        assert_eq!(report.errors[1].rule, Some("leading"));
+        assert!(!report.errors[0].message.contains("alert(1)"), "{}", report.errors[0].message);
+        assert_eq!(report.stats.records, 3);
+        assert_eq!(report.stats.values, 6);
+        assert_eq!(report.stats.columns, ["id", "note"]);
+    }
+
+    #[test]
+    fn parquet_clean_file_is_valid() {
+        let bytes = include_bytes!("../../tests/fixtures/parquet/sessions.parquet");
+        let report = validate("sessions.parquet", bytes);
+        assert!(report.valid, "{:?}", report.errors);
+        assert_eq!(report.stats.values, 11);
+    }
+
+    #[test]
+    fn parquet_unsupported_column_is_a_warning() {
+        let bytes = include_bytes!("../../tests/fixtures/parquet/nested-list.parquet");
+        let report = validate("tags.parquet", bytes);
+        assert!(report.valid, "{:?}", report.errors);
+        assert_eq!(codes(&report.warnings), ["PARQUET_UNSUPPORTED"]);
+        assert_eq!(report.warnings[0].location.column.as_deref(), Some("tags.list.element"));
     }
 }

@@ -5,6 +5,8 @@
 //! aborts the Wasm instance (the release profile compiles with `panic = "abort"`), so every
 //! path that can fail returns an error instead.
 
+mod parquet;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -12,6 +14,8 @@ use crate::error::{Error, ErrorCode};
 use crate::request::RuleTable;
 use crate::validate::sanitize::Sanitizer;
 use crate::validate::{self, UploadOptions};
+
+mod seal;
 
 #[wasm_bindgen(module = "/js/guard-error.js")]
 extern "C" {

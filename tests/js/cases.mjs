@@ -8,6 +8,8 @@
 // locations. Messages are free text, so only their presence is checked.
 
 import { AssertionError, SkipCase, deepEqual, equal, ok, show, skip, throwsCode } from "./assert.mjs";
+import { sealCases } from "./cases-seal.mjs";
+import { parquetCases } from "./cases-parquet.mjs";
 
 export { AssertionError, SkipCase, deepEqual, equal, ok, skip, throwsCode };
 
@@ -1121,6 +1123,8 @@ export const cases = [
       deepEqual(stream(api, data, options, 4 * KIB), report, "report for 4 KiB chunks");
     },
   },
+  ...sealCases,
+  ...parquetCases,
 ];
 
 /**

@@ -1,6 +1,49 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** One string value of a Parquet row group. */
+export interface ParquetValue {
+    /** 1-based row in the file. */
+    record: number;
+    /** 0-based leaf column index. */
+    column: number;
+    /** The column path, with the names of enclosing groups joined by `.`. */
+    columnName: string;
+    text: string;
+    /** File offset of the page that holds the value. */
+    offset: number;
+}
+
+/** What `ParquetFile.readRowGroup` returns: values in row order, and findings. */
+export interface ParquetRows {
+    values: ParquetValue[];
+    findings: Finding[];
+}
+
+/** Where a value passed to a `rewriteParquet` edit sits. */
+export interface ParquetCell {
+    /** 0-based leaf column index. */
+    column: number;
+    /** The column path. */
+    name: string;
+    /** 1-based row. */
+    record: number;
+}
+
+/**
+ * Returns the replacement for one string value, or `null` or `undefined` to keep it. An
+ * exception stops the rewrite and is thrown by `rewriteParquet`.
+ */
+export type ParquetEdit = (text: string, cell: ParquetCell) => string | null | undefined;
+
+/** Options for `rewriteParquet`. */
+export interface RewriteParquetOptions {
+    /** Codec of the rewritten string columns; default `"snappy"`. */
+    compression?: "snappy" | "none";
+}
+
+
+
 /** Stable codes of `GuardError.code`. */
 export type GuardErrorCode =
 | "INVALID_OPTIONS"
@@ -10,7 +53,8 @@ export type GuardErrorCode =
 | "INPUT_TOO_LARGE"
 | "INVALID_JSON"
 | "ALREADY_FINISHED"
-| "UNKNOWN_ENDPOINT";
+| "UNKNOWN_ENDPOINT"
+| "PARQUET_UNREADABLE";
 
 /** Stable codes of findings in reports. */
 export type FindingCode =
@@ -34,6 +78,7 @@ export type FindingCode =
 | "JSON_NUMBER_TOO_LONG"
 | "JSONL_INVALID_LINE"
 | "PARQUET_INVALID"
+| "PARQUET_UNSUPPORTED"
 | "MALICIOUS_CONTENT"
 | "FORMULA_INJECTION"
 | "SECRET"
@@ -68,7 +113,7 @@ export interface UploadOptions {
 export interface Location {
     /** 1-based physical line where the value starts. */
     line?: number;
-    /** 1-based data record: a CSV row after the header, or a JSON Lines document. */
+    /** 1-based data record: a CSV row after the header, a JSON Lines document or a Parquet row. */
     record?: number;
     /** CSV column name (`#N` without a header), Parquet column path, or request field name. */
     column?: string;
@@ -162,6 +207,49 @@ export interface RequestReport {
 
 
 /**
+ * A Parquet file whose footer has been read. Its row groups are read one at a time from byte
+ * ranges, such as slices of a browser `File`, so memory stays bounded by one row group.
+ */
+export class ParquetFile {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Decodes the footer from the file's first 4 bytes and its last `tailLength` bytes.
+     */
+    constructor(head: Uint8Array, tail: Uint8Array, fileSize: number);
+    /**
+     * Reads row group `index` from the bytes of its range and returns its string values in
+     * row order, with the findings about it.
+     */
+    readRowGroup(index: number, bytes: Uint8Array): ParquetRows;
+    /**
+     * Returns `[start, end)`, the byte range of row group `index`.
+     */
+    rowGroupRange(index: number): [number, number];
+    /**
+     * Returns how many bytes from the end of the file the constructor needs, from the file's
+     * last 8 bytes and its size.
+     */
+    static tailLength(trailer: Uint8Array, fileSize: number): number;
+    /**
+     * The leaf column paths.
+     */
+    readonly columns: string[];
+    /**
+     * Findings about the schema, such as list columns that are not read.
+     */
+    readonly findings: Finding[];
+    /**
+     * The row count from the footer.
+     */
+    readonly numRows: number;
+    /**
+     * The number of row groups.
+     */
+    readonly rowGroupCount: number;
+}
+
+/**
  * A compiled request rule table.
  */
 export class RequestRules {
@@ -232,6 +320,11 @@ export class UploadValidator {
 }
 
 /**
+ * Rewrites the string values of a Parquet file through `edit` and returns the new file.
+ */
+export function rewriteParquet(bytes: Uint8Array, edit: ParquetEdit, options: RewriteParquetOptions | undefined): Uint8Array;
+
+/**
  * Validates a whole upload held in memory and returns the report.
  *
  * With `sanitize: true`, a valid CSV, JSON or JSON Lines upload also comes back as
@@ -249,12 +342,22 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
+    readonly __wbg_parquetfile_free: (a: number, b: number) => void;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
+    readonly parquetfile_columns: (a: number) => [number, number];
+    readonly parquetfile_findings: (a: number) => [number, number, number];
+    readonly parquetfile_new: (a: any, b: any, c: number) => [number, number, number];
+    readonly parquetfile_numRows: (a: number) => number;
+    readonly parquetfile_readRowGroup: (a: number, b: number, c: any) => [number, number, number];
+    readonly parquetfile_rowGroupCount: (a: number) => number;
+    readonly parquetfile_rowGroupRange: (a: number, b: number) => [number, number, number];
+    readonly parquetfile_tailLength: (a: any, b: number) => [number, number, number];
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
+    readonly rewriteParquet: (a: any, b: any, c: any) => [number, number, number];
     readonly sanitizer_finish: (a: number) => any;
     readonly sanitizer_new: () => number;
     readonly sanitizer_removed: (a: number) => number;
