@@ -87,6 +87,20 @@ async function untilRejected(call) {
   return result;
 }
 
+/** Decrypts a stored upload with its data key, unwrapped by the key server for the therapist. */
+async function decryptStored(bytes) {
+  const header = api.inspectEncryptedFile(bytes);
+  const { access_token: token } = await apiLogin(stack, "therapist");
+  const response = await fetch(`${stack.keyServerUrl}/v1/datasets/${header.datasetId}/keys/${header.keyId}/unwrap`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(response.status, 200);
+  const dataKey = Buffer.from((await response.json()).data_key, "base64");
+  const plain = new Blob([bytes]).stream().pipeThrough(api.decryptStream({ dataKey: new Uint8Array(dataKey) }));
+  return Buffer.from(await new Response(plain).arrayBuffer());
+}
+
 /** Picks `path` in the page's file input and waits for the validation verdict. */
 async function chooseFile(page, path) {
   await page.getByTestId("file-input").setInputFiles(path);
@@ -152,6 +166,12 @@ describe("therapist flow", () => {
         assert.equal(stored.encrypted, "true");
         const bytes = readFileSync(join(stack.sink.dir, stored.id));
         assert.deepEqual(bytes, downloaded, "the Worker passed on exactly the bytes the page encrypted");
+        const decrypted = await decryptStored(bytes);
+        if (has.redact && !dataset.path.endsWith(".parquet")) {
+          for (const value of PHI_SAMPLES) assert.ok(!decrypted.includes(value), "the stored file is the de-identified one");
+        } else {
+          assert.deepEqual(decrypted, readFileSync(fixture(dataset.path)), "the stored file decrypts to the dataset");
+        }
 
         // The same bytes come back through the Worker's download route.
         const datasetId = await page.getByTestId("dataset-id").textContent();
