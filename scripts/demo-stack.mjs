@@ -94,6 +94,11 @@ export async function startKeyServer({ bin, dir, port, origin, env: extraEnv = {
   }
 
   const child = spawn(bin, ["serve"], { env, stdio: ["ignore", "ignore", log ?? "ignore"] });
+  // Whatever ends this process (Ctrl-C handled by Vite, an uncaught error), the key server
+  // must not outlive it.
+  const killChild = () => child.kill("SIGTERM");
+  process.once("exit", killChild);
+  child.once("exit", () => process.off("exit", killChild));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(url, child);
