@@ -10,6 +10,8 @@ export type GuardErrorCode =
   | "ALREADY_FINISHED"
   | "UNKNOWN_ENDPOINT"
   | "PARQUET_UNREADABLE"
+  | "INVALID_KEY"
+  | "UNSUPPORTED_FORMAT"
   | SealErrorCode;
 
 /** Stable codes of findings in reports. */

@@ -23,6 +23,8 @@ declare -A seeds=(
   [validate_upload]=tests/fixtures
   [seal_header]=tests/fixtures/seal
   [seal_file_decrypt]=tests/fixtures/seal
+  [deid_redact]=tests/fixtures/csv
+  [deid_scan]=tests/fixtures/jsonl
 )
 for target in $targets; do
   corpus=fuzz/corpus/$target

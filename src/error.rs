@@ -30,6 +30,10 @@ pub enum ErrorCode {
     /// A Parquet file is invalid, or uses a feature that the reader or writer does not
     /// support, so it cannot be read or rewritten.
     ParquetUnreadable,
+    /// A de-identification key is missing or not 32 bytes.
+    InvalidKey,
+    /// The operation does not support this file format.
+    UnsupportedFormat,
 }
 
 impl ErrorCode {
@@ -45,6 +49,8 @@ impl ErrorCode {
             ErrorCode::AlreadyFinished => "ALREADY_FINISHED",
             ErrorCode::UnknownEndpoint => "UNKNOWN_ENDPOINT",
             ErrorCode::ParquetUnreadable => "PARQUET_UNREADABLE",
+            ErrorCode::InvalidKey => "INVALID_KEY",
+            ErrorCode::UnsupportedFormat => "UNSUPPORTED_FORMAT",
         }
     }
 }

@@ -9,6 +9,7 @@
 //!   injection, embedded secrets) and returns a [`Report`];
 //! - [`request`] checks an API request against a rule table that a deployment supplies as JSON;
 //! - [`phi`] finds the HIPAA Safe Harbor identifiers in text;
+//! - [`deid`] scans datasets for them and writes de-identified copies in the same format;
 //! - [`seal`] encrypts datasets in authenticated chunks.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
@@ -24,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod dataset;
+pub mod deid;
 mod error;
 pub mod limits;
 pub mod phi;

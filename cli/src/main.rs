@@ -5,6 +5,9 @@
 //! JSON. The exit status is 0 for a valid file, 1 for an invalid one, and 2 when the file could
 //! not be read or an argument is invalid. Errors of the last kind go to stderr, also with
 //! `--json`.
+//!
+//! `techdeck-guard scan FILE` prints one JSON object per PHI finding and line, and
+//! `techdeck-guard redact FILE --out OUT` writes a de-identified copy and its report.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -17,11 +20,13 @@ use clap::{Parser, Subcommand};
 use techdeck_guard::validate::{UploadOptions, UploadValidator};
 use techdeck_guard::{limits, Finding, Report};
 
+mod deid;
+
 /// Size of each read from the file. The validator keeps no more than the current value.
 const READ_CHUNK_BYTES: usize = 1 << 20;
 
 #[derive(Parser)]
-#[command(name = "techdeck-guard", version, about = "Validate clinical conversation datasets before upload")]
+#[command(name = "techdeck-guard", version, about = "Validate and de-identify clinical conversation datasets")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -39,6 +44,12 @@ enum Command {
     Decrypt(seal::DecryptArgs),
     /// Print the header of a .tdg file: ids, level, sizes. It shows no key.
     Inspect(seal::InspectArgs),
+    /// Find PHI in a CSV, JSON, JSONL, Parquet or text file and print one JSON object per
+    /// finding and line.
+    Scan(deid::ScanArgs),
+    /// Write a de-identified copy of a CSV, JSON, JSONL or text file and print its Safe Harbor
+    /// report.
+    Redact(deid::RedactArgs),
 }
 
 #[derive(clap::Args)]
@@ -66,6 +77,8 @@ struct ValidateArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Scan(args) => deid::scan(&args),
+        Command::Redact(args) => deid::redact(&args),
         Command::Validate(args) => match validate(&args) {
             Ok(report) => {
                 let printed = if args.json { print_json(&report) } else { print_text(&args, &report) };

@@ -10,6 +10,8 @@ mod parquet;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod deid;
+
 use crate::error::{Error, ErrorCode};
 use crate::request::RuleTable;
 use crate::validate::sanitize::Sanitizer;
@@ -58,19 +60,7 @@ fn upload_options(options: JsValue) -> Result<(UploadOptions, bool), Error> {
         Error::new(ErrorCode::InvalidOptions, "upload options could not be read; pass a plain object")
             .with_subject("options")
     };
-    let keys = js_sys::Reflect::own_keys(&options).map_err(|_| unreadable())?;
-    for key in keys.iter() {
-        let Some(key) = key.as_string() else { continue };
-        if !UPLOAD_OPTION_NAMES.contains(&key.as_str()) {
-            // The key is caller text, so only its start is repeated back.
-            let shown: String = key.chars().take(64).collect();
-            return Err(Error::new(
-                ErrorCode::InvalidOptions,
-                format!("unknown upload option {shown:?}; expected one of {}", UPLOAD_OPTION_NAMES.join(", ")),
-            )
-            .with_subject(shown));
-        }
-    }
+    reject_unknown_keys(&options, "upload option", &UPLOAD_OPTION_NAMES, unreadable)?;
     let get = |name: &str| -> Result<Option<JsValue>, Error> {
         let value = js_sys::Reflect::get(&options, &JsValue::from_str(name)).map_err(|_| unreadable())?;
         Ok((!value.is_undefined() && !value.is_null()).then_some(value))
@@ -116,6 +106,25 @@ fn upload_options(options: JsValue) -> Result<(UploadOptions, bool), Error> {
         upload = upload.csv_delimiter(single)?;
     }
     Ok((upload, sanitize))
+}
+
+/// Rejects an own key of `options` that is not in `allowed`, so that a misspelt option does not
+/// silently fall back to its default. `kind` names the options in the message.
+fn reject_unknown_keys(options: &JsValue, kind: &str, allowed: &[&str], unreadable: impl Fn() -> Error) -> Result<(), Error> {
+    let keys = js_sys::Reflect::own_keys(options).map_err(|_| unreadable())?;
+    for key in keys.iter() {
+        let Some(key) = key.as_string() else { continue };
+        if !allowed.contains(&key.as_str()) {
+            // The key is caller text, so only its start is repeated back.
+            let shown: String = key.chars().take(64).collect();
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                format!("unknown {kind} {shown:?}; expected one of {}", allowed.join(", ")),
+            )
+            .with_subject(shown));
+        }
+    }
+    Ok(())
 }
 
 fn wrong_option_type(name: &str, expected: &str) -> Error {

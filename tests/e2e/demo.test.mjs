@@ -43,7 +43,7 @@ const PHI_SAMPLES = ["480.555.0159", "Freeman822", "999-23-2392"];
 const DATASETS = [
   { name: "counsel-chat", slug: "counsel-chat", path: "csv/counsel-chat-200.csv", records: 200, column: "therapistInfo" },
   { name: "therapy-dev conversations", slug: "therapy-dev", path: "jsonl/conversations-sample.jsonl", records: 20, column: "/turns/*/text" },
-  { name: "Synthea patients", slug: "synthea", path: "csv/synthea-patients-20.csv", records: 20, column: "SSN" },
+  { name: "Synthea patients", slug: "synthea", path: "csv/synthea-patients.csv", records: 6, column: "SSN" },
   { name: "Parquet sessions", slug: "parquet", path: "parquet/sessions.parquet", records: 3, column: null },
 ];
 

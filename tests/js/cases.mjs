@@ -10,6 +10,7 @@
 import { AssertionError, SkipCase, deepEqual, equal, ok, show, skip, throwsCode } from "./assert.mjs";
 import { sealCases } from "./cases-seal.mjs";
 import { parquetCases } from "./cases-parquet.mjs";
+import { deidCases } from "./cases-deid.mjs";
 
 export { AssertionError, SkipCase, deepEqual, equal, ok, skip, throwsCode };
 
@@ -1125,6 +1126,7 @@ export const cases = [
   },
   ...sealCases,
   ...parquetCases,
+  ...deidCases,
 ];
 
 /**
