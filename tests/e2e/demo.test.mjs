@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 
 import * as api from "../../pkg/node/index.mjs";
 import { repoRoot } from "../../scripts/demo-stack.mjs";
+import { expectedPhi } from "./expected.mjs";
 import {
   apiLogin,
   fixture,
@@ -41,7 +42,7 @@ const ENCRYPTED_MAGIC = Buffer.from([0x89, 0x54, 0x44, 0x47, 0x0d, 0x0a, 0x1a, 0
 const PHI_SAMPLES = ["480.555.0159", "Freeman822", "999-23-2392"];
 
 const DATASETS = [
-  { name: "counsel-chat", slug: "counsel-chat", path: "csv/counsel-chat-200.csv", records: 200, column: "therapistInfo" },
+  { name: "counsel-chat", slug: "counsel-chat", path: "csv/counsel-chat-200.csv", records: 200, column: "therapistURL" },
   { name: "therapy-dev conversations", slug: "therapy-dev", path: "jsonl/conversations-sample.jsonl", records: 20, column: "/turns/*/text" },
   { name: "Synthea patients", slug: "synthea", path: "csv/synthea-patients.csv", records: 6, column: "SSN" },
   { name: "Parquet sessions", slug: "parquet", path: "parquet/sessions.parquet", records: 3, column: null },
@@ -119,34 +120,47 @@ describe("therapist flow", () => {
       assert.match(verdict, new RegExp(`Valid .* ${dataset.records} records`));
       await chrome.screenshot(page, `${dataset.slug}-validated`);
 
+      const expected = has.scan ? expectedPhi(fixture(dataset.path)) : null;
       if (has.scan) {
         const total = await page.getByTestId("phi-total").textContent({ timeout: 60_000 });
-        assert.match(total, /^[1-9]\d* PHI findings?/);
-        if (!dataset.path.endsWith(".parquet")) {
-          assert.ok((await page.locator("mark.phi").count()) > 0, "the preview highlights at least one span");
-        }
-        assert.ok((await page.locator("[data-testid=phi-chart] g[data-type]").count()) > 0, "the chart has a bar");
-        if (dataset.column) await page.locator(`[data-testid=phi-columns] tr[data-column="${dataset.column}"]`).waitFor();
+        assert.match(total, new RegExp(`^${expected.total} PHI findings? in ${dataset.records} records`));
+        const highlights = await page.locator("[data-testid=phi-highlighted] mark.phi").allTextContents();
+        assert.deepEqual(highlights, expected.highlights);
+        const bars = await page.locator("[data-testid=phi-chart] g[data-type]").evaluateAll((groups) =>
+          Object.fromEntries(groups.map((g) => [g.dataset.type, Number(g.dataset.count)])),
+        );
+        assert.deepEqual(bars, expected.counts);
+        const columns = await page.locator("[data-testid=phi-columns] tbody tr").evaluateAll((rows) =>
+          Object.fromEntries(rows.map((row) => [row.dataset.column, Number(row.lastElementChild.textContent)])),
+        );
+        assert.deepEqual(columns, expected.columns);
+        if (dataset.column) assert.ok(dataset.column in columns, `the table has a row for ${dataset.column}`);
       } else {
         await page.getByTestId("phi-unavailable").waitFor();
       }
       await chrome.screenshot(page, `${dataset.slug}-phi`);
 
-      if (has.redact && !dataset.path.endsWith(".parquet")) {
+      // The Worker rejects the original plaintext when it contains PHI or cannot be scanned.
+      await page.getByRole("button", { name: "Try uploading the plaintext" }).click();
+      if (has.scan && expected.total === 0) {
+        await page.getByTestId("uploaded").waitFor();
+      } else {
+        const rejection = await page.getByTestId("protect-error").textContent();
+        assert.match(rejection, has.scan ? /PHI_FOUND/ : /PHI_SCAN_UNAVAILABLE/);
+      }
+      await chrome.screenshot(page, `${dataset.slug}-plaintext-rejected`);
+
+      const redacts = has.redact && expected.redacted !== null;
+      if (redacts) {
         await page.getByRole("button", { name: "Preview de-identified records" }).click();
         await page.getByTestId("deid-summary").waitFor({ timeout: 60_000 });
         const preview = await page.getByTestId("deid-preview").textContent();
-        for (const value of PHI_SAMPLES) assert.ok(!preview.includes(value), "the de-identified preview holds no known PHI value");
+        assert.ok(expected.redacted.toString("utf8").startsWith(preview), "the preview is the start of the redacted file");
+        for (const text of expected.foundTexts) assert.ok(!preview.includes(text), "no found value is left in the preview");
         await chrome.screenshot(page, `${dataset.slug}-deidentified`);
       } else {
         await page.getByTestId("deid-unavailable").waitFor();
       }
-
-      // The Worker rejects plaintext that contains PHI, or that it cannot scan.
-      await page.getByRole("button", { name: "Try uploading the plaintext" }).click();
-      const rejection = await page.getByTestId("protect-error").textContent();
-      assert.match(rejection, has.scan ? /PHI_FOUND/ : /PHI_SCAN_UNAVAILABLE/);
-      await chrome.screenshot(page, `${dataset.slug}-plaintext-rejected`);
 
       if (has.encrypt) {
         const before = (await storedObjects(stack)).length;
@@ -167,11 +181,7 @@ describe("therapist flow", () => {
         const bytes = readFileSync(join(stack.sink.dir, stored.id));
         assert.deepEqual(bytes, downloaded, "the Worker passed on exactly the bytes the page encrypted");
         const decrypted = await decryptStored(bytes);
-        if (has.redact && !dataset.path.endsWith(".parquet")) {
-          for (const value of PHI_SAMPLES) assert.ok(!decrypted.includes(value), "the stored file is the de-identified one");
-        } else {
-          assert.deepEqual(decrypted, readFileSync(fixture(dataset.path)), "the stored file decrypts to the dataset");
-        }
+        assert.deepEqual(decrypted, redacts ? expected.redacted : readFileSync(fixture(dataset.path)), "the stored file decrypts to what the page encrypted");
 
         // The same bytes come back through the Worker's download route.
         const datasetId = await page.getByTestId("dataset-id").textContent();
