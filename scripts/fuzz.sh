@@ -25,6 +25,7 @@ declare -A seeds=(
   [seal_file_decrypt]=tests/fixtures/seal
   [deid_redact]=tests/fixtures/csv
   [deid_scan]=tests/fixtures/jsonl
+  [token_verify]=tests/fixtures/tokens
 )
 for target in $targets; do
   corpus=fuzz/corpus/$target

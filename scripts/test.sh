@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up the machine and runs every test. The steps: lints, native Rust tests, the
+# Sets up the machine and runs every test. The steps: lints, PostgreSQL and Redis for the key
+# server, native Rust tests (the key server's on both storage backends), the
 # wasm-bindgen tests in Node and headless Chromium, the npm package build and its size budget,
 # the JavaScript suite in Node, Chromium and workerd with the type surface check, the
 # end-to-end tests of the web demo, and a short fuzz run.
@@ -21,7 +22,10 @@ step "lints (clippy, native and wasm32)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown -- -D warnings
 
-step "native tests (cargo test --workspace)"
+step "PostgreSQL and Redis for the key server tests"
+scripts/services.sh
+
+step "native tests (cargo test --workspace), the key server's on SQLite and PostgreSQL"
 cargo test --workspace --quiet
 
 step "wasm-bindgen tests in Node and headless Chromium"

@@ -30,10 +30,73 @@ pub enum ErrorCode {
     /// A Parquet file is invalid, or uses a feature that the reader or writer does not
     /// support, so it cannot be read or rewritten.
     ParquetUnreadable,
-    /// A de-identification key is missing or not 32 bytes.
+    /// A key is invalid: a de-identification key that is missing or not 32 bytes, or a JWK Set
+    /// key of the wrong type, curve or length, or a weak one.
     InvalidKey,
     /// The operation does not support this file format.
     UnsupportedFormat,
+    /// A token is not three base64url parts of JSON objects, or a claim has the wrong JSON type.
+    TokenMalformed,
+    /// A token is longer than the size limit.
+    TokenTooLarge,
+    /// A token part is base64url with non-zero unused bits, padding or foreign characters.
+    TokenNonCanonicalBase64,
+    /// The header names the unsecured algorithm `none`, in any letter case.
+    TokenAlgNone,
+    /// The header's `alg` is not the one algorithm the selected key allows (key confusion).
+    TokenAlgMismatch,
+    /// The header carries a key or a key location (`jwk`, `jku`, `x5u`, `x5c`).
+    TokenEmbeddedKey,
+    /// The header's `kid` is missing, too long or has characters outside the allowed set.
+    TokenKidInvalid,
+    /// No key in the key set has the header's `kid`; the key set may need a refresh.
+    TokenUnknownKid,
+    /// The header has a `crit` parameter, which this verifier never supports.
+    TokenCrit,
+    /// The header's `typ` is not the one expected for this kind of token.
+    TokenWrongTyp,
+    /// The header repeats a parameter name.
+    TokenDuplicateHeader,
+    /// The claims repeat a claim name.
+    TokenDuplicateClaim,
+    /// An ECDSA signature has r or s equal to zero.
+    TokenZeroSignature,
+    /// An Ed25519 signature's S is not below the group order, or the signature has the wrong length.
+    TokenNonCanonicalSignature,
+    /// The signature does not verify with the selected key.
+    TokenSignatureInvalid,
+    /// A time claim (`exp`, `nbf`, `iat`) is a string, a fraction or another non-integer type.
+    TokenTimeNotInteger,
+    /// A time claim is negative or beyond the year 9999.
+    TokenTimeOutOfRange,
+    /// A required claim is missing.
+    TokenClaimMissing,
+    /// The token's `exp` has passed, beyond the allowed leeway.
+    TokenExpired,
+    /// The token's `nbf` or `iat` lies in the future, beyond the allowed leeway.
+    TokenNotYetValid,
+    /// The `iss` claim is not the expected issuer.
+    TokenWrongIssuer,
+    /// No `aud` value is the expected audience.
+    TokenWrongAudience,
+    /// The `type` claim is not the expected token type (access or refresh).
+    TokenWrongType,
+    /// The `compliance_level` claim is not the required level.
+    TokenWrongComplianceLevel,
+    /// `exp` minus `iat` exceeds the maximum lifetime.
+    TokenLifetimeTooLong,
+    /// The token's `jti` is on the revocation list.
+    TokenRevoked,
+    /// The token was issued before its subject's not-before time.
+    TokenSubjectRevoked,
+    /// The request's IP address or User-Agent does not match the token's session binding.
+    TokenSessionMismatch,
+    /// A one-time token's `jti` was already used.
+    TokenReplayed,
+    /// A revocation snapshot is past its `exp`, so revocations may be missing.
+    RevocationStale,
+    /// A revocation snapshot's `seq` is lower than the one already loaded.
+    RevocationRollback,
 }
 
 impl ErrorCode {
@@ -51,6 +114,37 @@ impl ErrorCode {
             ErrorCode::ParquetUnreadable => "PARQUET_UNREADABLE",
             ErrorCode::InvalidKey => "INVALID_KEY",
             ErrorCode::UnsupportedFormat => "UNSUPPORTED_FORMAT",
+            ErrorCode::TokenMalformed => "TOKEN_MALFORMED",
+            ErrorCode::TokenTooLarge => "TOKEN_TOO_LARGE",
+            ErrorCode::TokenNonCanonicalBase64 => "TOKEN_NONCANONICAL_BASE64",
+            ErrorCode::TokenAlgNone => "TOKEN_ALG_NONE",
+            ErrorCode::TokenAlgMismatch => "TOKEN_ALG_MISMATCH",
+            ErrorCode::TokenEmbeddedKey => "TOKEN_EMBEDDED_KEY",
+            ErrorCode::TokenKidInvalid => "TOKEN_KID_INVALID",
+            ErrorCode::TokenUnknownKid => "TOKEN_UNKNOWN_KID",
+            ErrorCode::TokenCrit => "TOKEN_CRIT",
+            ErrorCode::TokenWrongTyp => "TOKEN_WRONG_TYP",
+            ErrorCode::TokenDuplicateHeader => "TOKEN_DUPLICATE_HEADER",
+            ErrorCode::TokenDuplicateClaim => "TOKEN_DUPLICATE_CLAIM",
+            ErrorCode::TokenZeroSignature => "TOKEN_ZERO_SIGNATURE",
+            ErrorCode::TokenNonCanonicalSignature => "TOKEN_NONCANONICAL_SIGNATURE",
+            ErrorCode::TokenSignatureInvalid => "TOKEN_SIGNATURE_INVALID",
+            ErrorCode::TokenTimeNotInteger => "TOKEN_TIME_NOT_INTEGER",
+            ErrorCode::TokenTimeOutOfRange => "TOKEN_TIME_OUT_OF_RANGE",
+            ErrorCode::TokenClaimMissing => "TOKEN_CLAIM_MISSING",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::TokenNotYetValid => "TOKEN_NOT_YET_VALID",
+            ErrorCode::TokenWrongIssuer => "TOKEN_WRONG_ISSUER",
+            ErrorCode::TokenWrongAudience => "TOKEN_WRONG_AUDIENCE",
+            ErrorCode::TokenWrongType => "TOKEN_WRONG_TYPE",
+            ErrorCode::TokenWrongComplianceLevel => "TOKEN_WRONG_COMPLIANCE_LEVEL",
+            ErrorCode::TokenLifetimeTooLong => "TOKEN_LIFETIME_TOO_LONG",
+            ErrorCode::TokenRevoked => "TOKEN_REVOKED",
+            ErrorCode::TokenSubjectRevoked => "TOKEN_SUBJECT_REVOKED",
+            ErrorCode::TokenSessionMismatch => "TOKEN_SESSION_MISMATCH",
+            ErrorCode::TokenReplayed => "TOKEN_REPLAYED",
+            ErrorCode::RevocationStale => "REVOCATION_STALE",
+            ErrorCode::RevocationRollback => "REVOCATION_ROLLBACK",
         }
     }
 }

@@ -10,7 +10,12 @@
 //! - [`request`] checks an API request against a rule table that a deployment supplies as JSON;
 //! - [`phi`] finds the HIPAA Safe Harbor identifiers in text;
 //! - [`deid`] scans datasets for them and writes de-identified copies in the same format;
-//! - [`seal`] encrypts datasets in authenticated chunks.
+//! - [`seal`] encrypts datasets in authenticated chunks;
+//! - [`token`] verifies access tokens and the signed revocation snapshot;
+//! - [`access`] decides what a role may do on a resource;
+//! - [`threat`] scores a request's fields for attack signatures;
+//! - [`compliance`] checks a request against the HIPAA rules of the pipeline;
+//! - [`guard`] runs all of these on one request at the edge and returns an HTTP decision.
 //!
 //! The `wasm` module, compiled only for `wasm32`, is the single JavaScript boundary: it converts
 //! values, calls the core and turns every [`Error`] into a thrown `GuardError` with a stable code.
@@ -24,15 +29,20 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
+pub mod compliance;
 pub mod dataset;
 pub mod deid;
 mod error;
+pub mod guard;
 pub mod limits;
 pub mod phi;
 mod report;
 pub mod request;
 pub mod seal;
 pub mod text;
+pub mod threat;
+pub mod token;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

@@ -110,3 +110,23 @@ pub const MAX_SEAL_PACKAGE_JSON_BYTES: usize = 4 * 1024 * 1024;
 
 /// Maximum length of a package's `timestamp` and `compliance_level` fields, in bytes.
 pub const MAX_SEAL_PACKAGE_FIELD_BYTES: usize = 64;
+
+/// Maximum length of a JWS compact token in bytes, checked before any decoding. Access tokens of
+/// this product are well under 2 KB; the limit stops a large token from costing parse time.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+
+/// Maximum length of a revocation snapshot in bytes (a JWS compact token).
+pub const MAX_REVOCATION_SNAPSHOT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Maximum length of a JWK Set in bytes of JSON.
+pub const MAX_JWKS_BYTES: usize = 64 * 1024;
+
+/// Maximum number of keys in a JWK Set.
+pub const MAX_JWKS_KEYS: usize = 32;
+
+/// Maximum length of a key id (`kid`) in bytes.
+pub const MAX_KID_BYTES: usize = 128;
+
+/// Minimum length of an HS256 shared secret in bytes: 256 bits, the size of the SHA-256 output
+/// (RFC 7518 section 3.2).
+pub const MIN_HMAC_SECRET_BYTES: usize = 32;

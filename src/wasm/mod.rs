@@ -18,6 +18,7 @@ use crate::validate::sanitize::Sanitizer;
 use crate::validate::{self, UploadOptions};
 
 mod seal;
+mod guard;
 
 #[wasm_bindgen(module = "/js/guard-error.js")]
 extern "C" {

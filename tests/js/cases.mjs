@@ -11,6 +11,7 @@ import { AssertionError, SkipCase, deepEqual, equal, ok, show, skip, throwsCode 
 import { sealCases } from "./cases-seal.mjs";
 import { parquetCases } from "./cases-parquet.mjs";
 import { deidCases } from "./cases-deid.mjs";
+import { guardCases } from "./cases-guard.mjs";
 
 export { AssertionError, SkipCase, deepEqual, equal, ok, skip, throwsCode };
 
@@ -1127,6 +1128,7 @@ export const cases = [
   ...sealCases,
   ...parquetCases,
   ...deidCases,
+  ...guardCases,
 ];
 
 /**
