@@ -288,8 +288,14 @@ describe("roles", () => {
     await adminPage.getByTestId("admin-log").getByText(/Every session of therapist has ended/).waitFor();
     await chrome.screenshot(adminPage, "admin-revoked");
 
-    await therapistPage.getByRole("button", { name: "Refresh the list" }).click();
-    await therapistPage.getByTestId("session-ended").waitFor();
+    // The Worker sees the revocation within its snapshot refresh interval.
+    const ended = therapistPage.getByTestId("session-ended");
+    const deadline = Date.now() + 15_000;
+    while ((await ended.count()) === 0 && Date.now() < deadline) {
+      await therapistPage.getByRole("button", { name: "Refresh the list" }).click();
+      await therapistPage.waitForTimeout(1_000);
+    }
+    await ended.waitFor({ timeout: 1_000 });
     await chrome.screenshot(therapistPage, "therapist-session-ended");
     await adminPage.context().close();
     await therapistPage.context().close();

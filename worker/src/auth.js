@@ -12,7 +12,7 @@ import * as guard from "techdeck-guard";
 /** Maximum age of the isolate's revocation snapshot copy, on top of the key server's own cache. */
 export const REVOCATION_REFRESH_MS = 5_000;
 /** Shortest interval between two JWK Set fetches caused by an unknown `kid`. */
-const KEY_REFRESH_COOLDOWN_MS = 30_000;
+const KEY_REFRESH_COOLDOWN_MS = 5_000;
 
 /** Longest accepted token, as the package's verifier limits it. */
 export const MAX_TOKEN_BYTES = 8 * 1024;
@@ -84,7 +84,14 @@ async function localVerifier(env) {
   }
   if (now - local.snapshotAt > REVOCATION_REFRESH_MS) {
     try {
-      local.edge.loadRevocations(await fetchKeyServer(env, "/v1/revocations"));
+      const snapshot = await fetchKeyServer(env, "/v1/revocations");
+      try {
+        local.edge.loadRevocations(snapshot);
+      } catch (error) {
+        // A snapshot signed by a key newer than the loaded JWK Set needs the new keys first.
+        if (error?.code !== "TOKEN_UNKNOWN_KID" || !(await refreshKeys(env, local))) throw error;
+        local.edge.loadRevocations(snapshot);
+      }
       local.snapshotAt = now;
     } catch {
       // The previous snapshot stays loaded. EdgeGuard rejects tokens with REVOCATION_STALE
@@ -92,6 +99,18 @@ async function localVerifier(env) {
     }
   }
   return local;
+}
+
+/** Loads the key server's JWK Set again unless that happened within the cooldown. */
+async function refreshKeys(env, verifier) {
+  if (Date.now() - verifier.keysAt <= KEY_REFRESH_COOLDOWN_MS) return false;
+  try {
+    verifier.edge.replaceKeys(await fetchKeyServer(env, "/.well-known/jwks.json"));
+    verifier.keysAt = Date.now();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Verifies `token` with the isolate's EdgeGuard, fetching the JWK Set again for a new `kid`. */
@@ -106,16 +125,7 @@ async function verifyLocally(token, env) {
     try {
       return { ok: true, claims: verifier.edge.verifyAccessToken(token) };
     } catch (error) {
-      const rotated = error?.code === "TOKEN_UNKNOWN_KID" && attempt === 0 && Date.now() - verifier.keysAt > KEY_REFRESH_COOLDOWN_MS;
-      if (rotated) {
-        try {
-          verifier.edge.replaceKeys(await fetchKeyServer(env, "/.well-known/jwks.json"));
-          verifier.keysAt = Date.now();
-          continue;
-        } catch {
-          // Reported below as the unknown kid.
-        }
-      }
+      if (error?.code === "TOKEN_UNKNOWN_KID" && attempt === 0 && (await refreshKeys(env, verifier))) continue;
       if (error?.code === "REVOCATION_STALE") {
         return rejection(503, "REVOCATION_STALE", "the revocation list is out of date because the key server cannot be reached; try again later");
       }
