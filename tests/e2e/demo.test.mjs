@@ -288,7 +288,7 @@ describe("roles", () => {
     await adminPage.getByTestId("admin-log").getByText(/Every session of therapist has ended/).waitFor();
     await chrome.screenshot(adminPage, "admin-revoked");
 
-    // The Worker sees the revocation within its snapshot refresh interval.
+    // The Worker learns of the revocation within its snapshot refresh interval.
     const ended = therapistPage.getByTestId("session-ended");
     const deadline = Date.now() + 15_000;
     while ((await ended.count()) === 0 && Date.now() < deadline) {
