@@ -139,6 +139,7 @@ describe("therapist flow", () => {
         await page.getByTestId("phi-unavailable").waitFor();
       }
       await chrome.screenshot(page, `${dataset.slug}-phi`);
+      if (has.scan) await chrome.screenshot(page, `${dataset.slug}-phi-step`, page.getByTestId("step-phi"));
 
       // The Worker rejects the original plaintext when it contains PHI or cannot be scanned.
       await page.getByRole("button", { name: "Try uploading the plaintext" }).click();
@@ -158,6 +159,7 @@ describe("therapist flow", () => {
         assert.ok(expected.redacted.toString("utf8").startsWith(preview), "the preview is the start of the redacted file");
         for (const text of expected.foundTexts) assert.ok(!preview.includes(text), "no found value is left in the preview");
         await chrome.screenshot(page, `${dataset.slug}-deidentified`);
+        await chrome.screenshot(page, `${dataset.slug}-deid-step`, page.getByTestId("step-deid"));
       } else {
         await page.getByTestId("deid-unavailable").waitFor();
       }
@@ -174,6 +176,7 @@ describe("therapist flow", () => {
         await page.getByRole("button", { name: "Upload the encrypted file" }).click();
         await page.getByTestId("uploaded").waitFor({ timeout: 60_000 });
         await chrome.screenshot(page, `${dataset.slug}-uploaded`);
+        await chrome.screenshot(page, `${dataset.slug}-protect-step`, page.getByTestId("step-protect"));
         const objects = await storedObjects(stack);
         assert.equal(objects.length, before + 1);
         const stored = objects.at(-1);

@@ -43,11 +43,12 @@ export async function startBrowser() {
     page.on("pageerror", (error) => consoleMessages.push(`pageerror: ${error.message}`));
     return page;
   };
-  /** Saves a full-page screenshot as test-artifacts/e2e/NN-name.png. */
-  const screenshot = async (page, name) => {
+  /** Saves a full-page screenshot, or one of `element`, as test-artifacts/e2e/NN-name.png. */
+  const screenshot = async (page, name, element = null) => {
     shot += 1;
     const file = join(artifactsDir, `${String(shot).padStart(2, "0")}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    if (element) await element.screenshot({ path: file });
+    else await page.screenshot({ path: file, fullPage: true });
     return file;
   };
   return { browser, newPage, screenshot, consoleMessages };
