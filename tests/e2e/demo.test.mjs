@@ -160,6 +160,14 @@ describe("therapist flow", () => {
         for (const text of expected.foundTexts) assert.ok(!preview.includes(text), "no found value is left in the preview");
         await chrome.screenshot(page, `${dataset.slug}-deidentified`);
         await chrome.screenshot(page, `${dataset.slug}-deid-step`, page.getByTestId("step-deid"));
+
+        // The de-identified plaintext passes the Worker when its scan finds nothing left.
+        await page.getByRole("button", { name: "Try uploading the plaintext" }).click();
+        if (expected.redactedFindings === 0) {
+          assert.match(await page.getByTestId("uploaded").textContent(), /accepted the plaintext file/);
+        } else {
+          assert.match(await page.getByTestId("protect-error").textContent(), /PHI_FOUND/);
+        }
       } else {
         await page.getByTestId("deid-unavailable").waitFor();
       }
@@ -187,9 +195,8 @@ describe("therapist flow", () => {
         assert.deepEqual(decrypted, redacts ? expected.redacted : readFileSync(fixture(dataset.path)), "the stored file decrypts to what the page encrypted");
 
         // The same bytes come back through the Worker's download route.
-        const datasetId = await page.getByTestId("dataset-id").textContent();
         await page.getByRole("button", { name: "Refresh the list" }).click();
-        const row = page.locator(`[data-testid=datasets] tr[data-dataset="${datasetId}"]`);
+        const row = page.locator(`[data-testid=datasets] tr[data-object="${stored.id}"]`);
         const fromWorker = page.waitForEvent("download");
         await row.getByRole("button", { name: "Download" }).click();
         assert.deepEqual(readFileSync(await (await fromWorker).path()), downloaded);
@@ -260,7 +267,7 @@ describe("roles", () => {
     }
     if (has.redact && has.encrypt) {
       // The therapist flows above uploaded de-identified, encrypted datasets.
-      const row = page.locator("[data-testid=datasets] tr[data-dataset]").first();
+      const row = page.locator("[data-testid=datasets] tr[data-dataset]").filter({ has: page.getByRole("button", { name: "Request key" }) }).first();
       await row.getByRole("button", { name: "Request key" }).click();
       assert.match(await row.getByTestId("unwrap-result").textContent(), /^Key \S+ released/);
     }

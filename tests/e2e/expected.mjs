@@ -50,7 +50,7 @@ function previewSpans(bytes) {
 
 /**
  * Returns `{ total, counts: { TYPE: n }, columns: { column: n }, highlights: [text],
- * foundTexts: [text], redacted }` for the fixture at `path`. `redacted` is the output of the
+ * foundTexts: [text], redacted, redactedFindings }` for the fixture at `path`. `redacted` is the output of the
  * page's default operators (the type tag for every type), or null for Parquet.
  */
 export function expectedPhi(path) {
@@ -67,6 +67,8 @@ export function expectedPhi(path) {
   const operators = Object.fromEntries(Object.keys(counts).map((type) => [type, "tag"]));
   const redacted = format === "parquet" ? null : Buffer.from(api.redact(bytes, { format, operators }).output);
   return {
+    /** Findings in the redacted file: none means the Worker accepts it as plaintext. */
+    redactedFindings: redacted === null ? null : scanAll(new Uint8Array(redacted), format).length,
     total: findings.length,
     counts,
     columns,

@@ -84,7 +84,7 @@ export default function DatasetsPanel({ config, session, number }) {
             {datasets.map((d) => {
               const slot = `${d.datasetId}/${d.keyId}`;
               return (
-                <tr key={d.id} data-dataset={d.datasetId}>
+                <tr key={d.id} data-dataset={d.datasetId} data-object={d.id}>
                   <th scope="row">{d.fileName}</th>
                   <td><code>{d.datasetId}</code></td>
                   <td>{d.deidentified ? "yes" : "no"}</td>
