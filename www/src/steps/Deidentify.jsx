@@ -6,7 +6,7 @@ import { Alert, Progress, Step } from "../components/common.jsx";
 import { runHeavy } from "../heavy.js";
 
 const OPERATORS = [
-  ["tag", "Replace with the type, [NAME]"],
+  ["tag", "Replace with the type tag"],
   ["mask", "Mask with *"],
   ["remove", "Remove"],
   ["hash", "Keyed hash"],
