@@ -72,3 +72,13 @@ export interface EncryptedFileHeader {
   kekVersion: number | null;
   headerLength: number;
 }
+
+/** Options of the JSON package functions. Unknown keys are rejected. */
+export interface PackageOptions {
+  /** The id of the dataset key, 1 to 255 bytes of UTF-8. */
+  keyId: string;
+  /** Default "standard". "enhanced" pads to 256 bytes, "maximum" to a power of two. */
+  level?: SealLevel;
+  /** Stored and authenticated as given. Default: the current time, `Date.toISOString()`. */
+  timestamp?: string;
+}

@@ -6,9 +6,11 @@ Each fixture `NAME.parquet` in tests/fixtures/parquet gets a `NAME.json` beside 
      "values": [[row (1-based), column index (0-based), text], ...],
      "unsupported": [column indices the reader skips with a finding]}
 
-`values` lists every non-null string value in row order, and within a row in column order,
-which is the order the reader emits them in. Only string columns have values: the reader skips
-numbers, and the values of `unsupported` columns are not listed.
+`values` lists every non-null string value in row order, and within a row in column order and
+list order, which is the order the reader emits them in. Only string columns (and lists of
+strings) have values: the reader skips numbers, and the values of `unsupported` columns are not
+listed. The leaf index of a list column is its top-level index, which holds for these tables
+because each has at most one leaf per top-level column.
 
 Run with pyarrow installed (26.0.1 wrote the committed files):
 
@@ -60,17 +62,22 @@ def expected(path: Path, table: pa.Table, unsupported: list[int]) -> dict:
     """Expected reader output for a flat table, or one whose unsupported columns are skipped."""
     parquet_schema = pq.ParquetFile(path).schema
     columns = [parquet_schema.column(index).path for index in range(len(parquet_schema))]
+    def is_text(kind: pa.DataType) -> bool:
+        return pa.types.is_string(kind) or (pa.types.is_list(kind) and pa.types.is_string(kind.value_type))
+
     string_columns = [
         index
         for index, name in enumerate(table.column_names)
-        if pa.types.is_string(table.schema.field(name).type) and index not in unsupported
+        if is_text(table.schema.field(name).type) and index not in unsupported
     ]
     values = []
     for row in range(table.num_rows):
         for index in string_columns:
-            text = table.column(index)[row].as_py()
-            if text is not None:
-                values.append([row + 1, index, text])
+            cell = table.column(index)[row].as_py()
+            # A list cell gives one value per non-null element, in order.
+            for text in cell if isinstance(cell, list) else [cell]:
+                if text is not None:
+                    values.append([row + 1, index, text])
     return {"columns": columns, "rows": table.num_rows, "values": values, "unsupported": unsupported}
 
 
@@ -148,12 +155,12 @@ def main() -> None:
 
     tagged = pa.table(
         {
-            "session_id": pa.array(["sess-1", "sess-2"], pa.string()),
-            "tags": pa.array([["intake", "phone"], None], pa.list_(pa.string())),
-            "note": pa.array(["First visit.", None], pa.string()),
+            "session_id": pa.array(["sess-1", "sess-2", "sess-3"], pa.string()),
+            "tags": pa.array([["intake", None, "phone"], None, []], pa.list_(pa.string())),
+            "note": pa.array(["First visit.", None, "Third."], pa.string()),
         }
     )
-    write("nested-list", tagged, unsupported=[1], compression="none")
+    write("nested-list", tagged, compression="none")
     write("notes-lz4", notes_table(2), unsupported=list(range(7)), compression="lz4")
 
     active = pa.table(

@@ -71,9 +71,8 @@ codes! {
     JsonlInvalidLine => "JSONL_INVALID_LINE",
     /// The Parquet magic bytes, footer length or file metadata are invalid.
     ParquetInvalid => "PARQUET_INVALID",
-    /// A Parquet column that the reader skips: repeated (nested) text columns, an unsupported
-    /// codec or encoding, or a page, row group or file beyond a reader limit. Its values are
-    /// not checked.
+    /// A Parquet column that the reader skips: an unsupported codec or encoding, or a page, row
+    /// group or file beyond a reader limit. Its values are not checked.
     ParquetUnsupported => "PARQUET_UNSUPPORTED",
     /// Active content: script or PHP tags, event handlers, `javascript:` URLs, code calls.
     MaliciousContent => "MALICIOUS_CONTENT",

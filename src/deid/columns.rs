@@ -285,8 +285,12 @@ impl Columns {
     }
 }
 
-/// Returns `true` when a value of a column of type `kind` is PHI. Only ages over 89 are.
+/// Returns `true` when a value of a column of type `kind` is PHI. A value without a letter or
+/// digit (`", ,"`, `-`) identifies no one, and of ages only those over 89 are PHI.
 pub fn value_applies(kind: PhiType, text: &str) -> bool {
+    if !text.chars().any(char::is_alphanumeric) {
+        return false;
+    }
     match kind {
         PhiType::AgeOver89 => text.parse::<f64>().is_ok_and(|age| age > 89.0),
         _ => true,
@@ -296,6 +300,15 @@ pub fn value_applies(kind: PhiType, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_values_are_not_phi() {
+        assert!(!value_applies(PhiType::Name, ",  , , "));
+        assert!(!value_applies(PhiType::Phone, "-"));
+        assert!(value_applies(PhiType::Name, "Ann"));
+        assert!(!value_applies(PhiType::AgeOver89, "89"));
+        assert!(value_applies(PhiType::AgeOver89, "90"));
+    }
 
     #[test]
     fn words_split_at_case_and_separators() {

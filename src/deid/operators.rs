@@ -470,11 +470,18 @@ fn surrogate_name(key: &Key, text: &str) -> String {
 
 /// Replaces each ASCII digit with a keyed digit and each ASCII letter with a keyed letter of the
 /// same case, so a phone number keeps its shape. An SSN starts with 9, an area the Social
-/// Security Administration never issues, so a surrogate cannot be a real number.
+/// Security Administration never issues, so a surrogate cannot be a real number. The country
+/// code of a phone or fax number (`+1`) stays, because millions of people share it.
 fn surrogate_characters(key: &Key, kind: PhiType, text: &str) -> String {
     let mut bytes = KeyedBytes::new(key, &[kind.code().as_bytes(), text.as_bytes()]);
     let mut first_digit = true;
-    text.chars()
+    let country_code = match (kind, text.strip_prefix('+')) {
+        (PhiType::Phone | PhiType::Fax, Some(rest)) => 1 + rest.bytes().take_while(u8::is_ascii_digit).count(),
+        _ => 0,
+    };
+    let (kept, rest) = text.split_at(country_code.min(text.len()));
+    let replaced: String = rest
+        .chars()
         .map(|c| {
             if c.is_ascii_digit() {
                 let digit = if first_digit && kind == PhiType::Ssn { 9 } else { bytes.next(10) };
@@ -490,7 +497,8 @@ fn surrogate_characters(key: &Key, kind: PhiType, text: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect();
+    format!("{kept}{replaced}")
 }
 
 #[cfg(test)]
@@ -578,6 +586,7 @@ mod tests {
         assert_eq!(phone.len(), "+1 (480) 555-0159".len());
         let shape = |text: &str| text.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect::<String>();
         assert_eq!(shape(&phone), "+9 (999) 999-9999");
+        assert!(phone.starts_with("+1 "), "{phone}");
         assert_ne!(phone, "+1 (480) 555-0159");
 
         let ssn = replacer.replace(PhiType::Ssn, "078-05-1120", None);

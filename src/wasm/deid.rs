@@ -36,53 +36,58 @@ impl Options {
         let unreadable =
             || Error::new(ErrorCode::InvalidOptions, "options could not be read; pass a plain object").with_subject("options");
         reject_unknown_keys(&options, "option", allowed, unreadable)?;
-        let mut read = Options {
-            input: Input::Text,
-            scanner: Arc::new(Scanner::new(&ScanOptions::default())?),
-            dataset: DatasetOptions { utf16_offsets: true, ..DatasetOptions::default() },
-            on_progress: None,
-            object: options,
-        };
-        let format = read.string("format")?.ok_or_else(|| {
+
+        let format = string_option(&options, "format")?.ok_or_else(|| {
             Error::new(ErrorCode::InvalidOptions, "option format is missing; pass csv, json, jsonl, parquet or text")
                 .with_subject("format")
         })?;
-        read.input = Input::from_name(&format).ok_or_else(|| {
+        let input = Input::from_name(&format).ok_or_else(|| {
             Error::new(ErrorCode::InvalidOptions, "option format must be csv, json, jsonl, parquet or text").with_subject("format")
         })?;
         let mut scan = ScanOptions::default();
-        if let Some(confidence) = read.get("minConfidence")? {
+        if let Some(confidence) = option(&options, "minConfidence")? {
             scan.min_confidence = confidence.as_f64().ok_or_else(|| wrong_option_type("minConfidence", "a number"))? as f32;
         }
-        if let Some(types) = read.get("types")? {
+        if let Some(types) = option(&options, "types")? {
             scan.types = type_list(&types)?;
         }
-        read.scanner = Arc::new(Scanner::new(&scan)?);
-        read.dataset.min_confidence = scan.min_confidence;
-        if let Some(delimiter) = read.string("csvDelimiter")? {
-            read.dataset.reader = ReaderOptions { csv_delimiter: Some(csv_delimiter(&delimiter)?) };
+        let mut dataset = DatasetOptions { utf16_offsets: true, min_confidence: scan.min_confidence, ..DatasetOptions::default() };
+        if let Some(delimiter) = string_option(&options, "csvDelimiter")? {
+            dataset.reader = ReaderOptions { csv_delimiter: Some(csv_delimiter(&delimiter)?) };
         }
-        if let Some(callback) = read.get("onProgress")? {
-            let callback = callback.dyn_into::<js_sys::Function>().map_err(|_| wrong_option_type("onProgress", "a function"))?;
-            read.on_progress = Some(callback);
-        }
-        Ok(read)
+        let on_progress = option(&options, "onProgress")?
+            .map(|callback| callback.dyn_into::<js_sys::Function>().map_err(|_| wrong_option_type("onProgress", "a function")))
+            .transpose()?;
+
+        // The scanner is built after the shared options are known to be valid, because building
+        // it is the expensive step.
+        let scanner = Arc::new(Scanner::new(&scan)?);
+        Ok(Options { input, scanner, dataset, on_progress, object: options })
     }
 
     fn get(&self, name: &str) -> Result<Option<JsValue>, Error> {
-        let value = js_sys::Reflect::get(&self.object, &JsValue::from_str(name)).map_err(|_| {
-            Error::new(ErrorCode::InvalidOptions, "options could not be read; pass a plain object").with_subject(name)
-        })?;
-        Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+        option(&self.object, name)
     }
 
     fn string(&self, name: &str) -> Result<Option<String>, Error> {
-        self.get(name)?.map(|value| value.as_string().ok_or_else(|| wrong_option_type(name, "a string"))).transpose()
+        string_option(&self.object, name)
     }
 
     fn boolean(&self, name: &str) -> Result<bool, Error> {
         Ok(self.get(name)?.map(|value| value.as_bool().ok_or_else(|| wrong_option_type(name, "a boolean"))).transpose()?.unwrap_or(false))
     }
+}
+
+/// Returns the option `name` of `object`, or `None` when it is undefined or null.
+fn option(object: &JsValue, name: &str) -> Result<Option<JsValue>, Error> {
+    let value = js_sys::Reflect::get(object, &JsValue::from_str(name)).map_err(|_| {
+        Error::new(ErrorCode::InvalidOptions, "options could not be read; pass a plain object").with_subject(name)
+    })?;
+    Ok((!value.is_undefined() && !value.is_null()).then_some(value))
+}
+
+fn string_option(object: &JsValue, name: &str) -> Result<Option<String>, Error> {
+    option(object, name)?.map(|value| value.as_string().ok_or_else(|| wrong_option_type(name, "a string"))).transpose()
 }
 
 fn type_list(types: &JsValue) -> Result<Vec<PhiType>, Error> {

@@ -374,3 +374,116 @@ pub fn decrypt_stream(#[wasm_bindgen(unchecked_param_type = "DecryptFileOptions"
     }
     Ok(create_rust_stream(decryptor.into(), on_progress))
 }
+
+/// Reads the options of the JSON package functions: `keyId`, and optionally `level` and
+/// `timestamp` (the current time in ISO 8601 when absent).
+fn package_options(options: &JsValue) -> Result<(String, Level, String), JsValue> {
+    let options = Options::new(options, &["keyId", "level", "timestamp"])?;
+    let key_id = options.string("keyId")?.ok_or_else(|| option_error("keyId", "a string of 1 to 255 bytes"))?;
+    let level = match options.string("level")? {
+        Some(name) => name.parse::<Level>().map_err(seal_error)?,
+        None => Level::Standard,
+    };
+    let timestamp = match options.string("timestamp")? {
+        Some(timestamp) => timestamp,
+        None => String::from(js_sys::Date::new_0().to_iso_string()),
+    };
+    Ok((key_id, level, timestamp))
+}
+
+fn data_key_argument(value: &JsValue) -> Result<Key, JsValue> {
+    let array = value
+        .dyn_ref::<js_sys::Uint8Array>()
+        .filter(|array| array.length() as usize == seal::KEY_LEN)
+        .ok_or_else(|| {
+            create_guard_error("INVALID_ARGUMENT", "argument dataKey must be a Uint8Array of 32 bytes", Some("dataKey".to_owned()))
+        })?;
+    let mut bytes = zeroize::Zeroizing::new([0u8; seal::KEY_LEN]);
+    array.copy_to(bytes.as_mut_slice());
+    Ok(Key::from_bytes(*bytes))
+}
+
+fn string_argument(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        create_guard_error("INVALID_ARGUMENT", &format!("argument {name} must be a string"), Some(name.to_owned()))
+    })
+}
+
+fn parse_package(json: &JsValue) -> Result<seal::Package, JsValue> {
+    let json = string_argument(json, "package")?;
+    seal::Package::from_json(&json).map_err(|error| {
+        let subject = match error {
+            seal::Error::MissingFields(fields) => Some(fields.names().collect::<Vec<_>>().join(",")),
+            seal::Error::InvalidPackage { field } => Some(field.to_owned()),
+            _ => None,
+        };
+        create_guard_error(error.code(), &error.to_string(), subject)
+    })
+}
+
+/// Encrypts a small dataset (at most 1 MiB) under the dataset key and returns the JSON package
+/// (`encrypted_data`, `iv`, `auth_tag`, `encryption_level`, `key_id`, `timestamp`,
+/// `compliance_level`). Larger data belongs in `encryptStream`.
+#[wasm_bindgen(js_name = encryptDataset)]
+pub fn encrypt_dataset(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PackageOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    let key = data_key_argument(&data_key)?;
+    let data = uint8_array(&data, "data")?;
+    if data.length() as usize > crate::limits::MAX_SEAL_PACKAGE_BYTES {
+        return Err(seal_error(seal::Error::PackageTooLarge {
+            length: data.length() as usize,
+            max: crate::limits::MAX_SEAL_PACKAGE_BYTES,
+        }));
+    }
+    let (key_id, level, timestamp) = package_options(&options)?;
+    let plaintext = zeroize::Zeroizing::new(data.to_vec());
+    let package = seal::encrypt_dataset(&key, &key_id, level, &plaintext, &timestamp).map_err(seal_error)?;
+    Ok(package.to_json())
+}
+
+/// Decrypts a JSON package from `encryptDataset`. A package that lacks fields throws
+/// `MISSING_FIELDS` with their names in `subject`; a changed field throws `NOT_AUTHENTIC`.
+#[wasm_bindgen(js_name = decryptDataset)]
+pub fn decrypt_dataset(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] package: JsValue,
+) -> Result<js_sys::Uint8Array, JsValue> {
+    let key = data_key_argument(&data_key)?;
+    let package = parse_package(&package)?;
+    let plaintext = zeroize::Zeroizing::new(seal::decrypt_dataset(&key, &package).map_err(seal_error)?);
+    Ok(js_sys::Uint8Array::from(plaintext.as_slice()))
+}
+
+/// Encrypts one conversation's content (at most 1 MiB of UTF-8) under a key derived from the
+/// dataset key and the conversation id, and returns the JSON package.
+#[wasm_bindgen(js_name = encryptConversationContent)]
+pub fn encrypt_conversation_content(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] conversation_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] content: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PackageOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    let key = data_key_argument(&data_key)?;
+    let conversation_id = string_argument(&conversation_id, "conversationId")?;
+    let content = zeroize::Zeroizing::new(string_argument(&content, "content")?);
+    let (key_id, level, timestamp) = package_options(&options)?;
+    let package = seal::encrypt_conversation_content(&key, &conversation_id, &key_id, level, &content, &timestamp)
+        .map_err(seal_error)?;
+    Ok(package.to_json())
+}
+
+/// Decrypts a JSON package from `encryptConversationContent` for the same conversation id.
+#[wasm_bindgen(js_name = decryptConversationContent)]
+pub fn decrypt_conversation_content(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] data_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] conversation_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] package: JsValue,
+) -> Result<String, JsValue> {
+    let key = data_key_argument(&data_key)?;
+    let conversation_id = string_argument(&conversation_id, "conversationId")?;
+    let package = parse_package(&package)?;
+    seal::decrypt_conversation_content(&key, &conversation_id, &package).map_err(seal_error)
+}

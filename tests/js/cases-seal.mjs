@@ -246,4 +246,44 @@ export const sealCases = [
       }
     },
   },
+  {
+    name: "seal: JSON package round trip and tampering",
+    async run(api) {
+      const dataKey = new Uint8Array(32).fill(3);
+      const data = new TextEncoder().encode('{"sessions":[1,2]}');
+      const json = api.encryptDataset(dataKey, data, { keyId: "key-1", level: "enhanced", timestamp: "2026-12-05T00:00:00Z" });
+      const parsed = JSON.parse(json);
+      deepEqual(Object.keys(parsed).sort(), [
+        "auth_tag", "compliance_level", "encrypted_data", "encryption_level", "iv", "key_id", "timestamp",
+      ], "package fields");
+      equal(parsed.encryption_level, "enhanced", "encryption_level");
+      equal(parsed.compliance_level, "hipaa_plus_plus", "compliance_level");
+      equal(atob(parsed.encrypted_data).length, 256, "enhanced pads to 256 bytes");
+      sameBytes(api.decryptDataset(dataKey, json), data, "round trip");
+
+      const changed = JSON.stringify({ ...parsed, timestamp: "2026-12-06T00:00:00Z" });
+      throwsCode(api, () => api.decryptDataset(dataKey, changed), "NOT_AUTHENTIC", {}, "changed timestamp");
+      const missing = JSON.stringify({ iv: parsed.iv, key_id: "key-1" });
+      throwsCode(api, () => api.decryptDataset(dataKey, missing), "MISSING_FIELDS", {
+        subject: "encrypted_data,auth_tag,encryption_level,timestamp,compliance_level",
+      }, "missing fields");
+      throwsCode(api, () => api.encryptDataset(dataKey, data, { keyId: "k", level: "top" }), "UNKNOWN_LEVEL");
+      throwsCode(api, () => api.encryptDataset(new Uint8Array(8), data, { keyId: "k" }), "INVALID_ARGUMENT", { subject: "dataKey" });
+      ok(typeof JSON.parse(api.encryptDataset(dataKey, data, { keyId: "k" })).timestamp === "string", "default timestamp");
+    },
+  },
+  {
+    name: "seal: conversation content keys",
+    async run(api) {
+      const dataKey = new Uint8Array(32).fill(4);
+      const json = api.encryptConversationContent(dataKey, "conv-1", "I slept better this week", { keyId: "key-1" });
+      equal(api.decryptConversationContent(dataKey, "conv-1", json), "I slept better this week", "round trip");
+      throwsCode(api, () => api.decryptConversationContent(dataKey, "conv-2", json), "NOT_AUTHENTIC", {}, "other conversation");
+      throwsCode(api, () => api.decryptDataset(dataKey, json), "NOT_AUTHENTIC", {}, "opened as a dataset");
+      const oneMiB = "a".repeat(1024 * 1024);
+      equal(JSON.parse(api.encryptConversationContent(dataKey, "conv-1", oneMiB, { keyId: "k" })).key_id, "k", "1 MiB fits");
+      throwsCode(api, () => api.encryptConversationContent(dataKey, "conv-1", oneMiB + "a", { keyId: "k" }), "PACKAGE_TOO_LARGE");
+      throwsCode(api, () => api.encryptConversationContent(dataKey, "", "x", { keyId: "k" }), "INVALID_ID");
+    },
+  },
 ];

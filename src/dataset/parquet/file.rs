@@ -50,6 +50,8 @@ pub struct ParquetFile {
     /// Decoded text emitted so far, checked against [`MAX_PARQUET_TEXT_BYTES`].
     text_bytes: u64,
     text_limit_reported: bool,
+    /// [`MAX_PARQUET_ROW_GROUP_TEXT_BYTES`], lowered by tests.
+    row_group_text_limit: usize,
 }
 
 impl std::fmt::Debug for ParquetFile {
@@ -95,7 +97,15 @@ impl ParquetFile {
             rows += group.num_rows;
         }
         let reported = vec![false; metadata.columns.len()];
-        Ok(ParquetFile { metadata, footer_offset, first_rows, reported, text_bytes: 0, text_limit_reported: false })
+        Ok(ParquetFile {
+            metadata,
+            footer_offset,
+            first_rows,
+            reported,
+            text_bytes: 0,
+            text_limit_reported: false,
+            row_group_text_limit: MAX_PARQUET_ROW_GROUP_TEXT_BYTES,
+        })
     }
 
     /// Returns the leaf column paths, with the names of enclosing groups joined by `.`.
@@ -125,17 +135,9 @@ impl ParquetFile {
         Some(ranges.reduce(|all, range| all.start.min(range.start)..all.end.max(range.end)).unwrap_or(4..4))
     }
 
-    /// Passes the column paths to [`Sink::columns`] and reports the text columns that the
-    /// reader cannot read, such as lists. Call it once, before reading row groups.
+    /// Passes the column paths to [`Sink::columns`]. Call it once, before reading row groups.
     pub fn start(&mut self, sink: &mut dyn Sink) {
         sink.columns(&self.metadata.columns);
-        for index in 0..self.metadata.leaves.len() {
-            let leaf = &self.metadata.leaves[index];
-            if leaf.value_type != ValueType::Other && leaf.max_repetition_level > 0 {
-                let message = "column is repeated (a list or map), and the reader reads only columns that are not; its values were not checked";
-                self.report(index, "nested", 4, message, sink);
-            }
-        }
     }
 
     /// Reads row group `index` from `bytes`, the file bytes in
@@ -161,14 +163,21 @@ impl ParquetFile {
             return;
         }
         let columns = self.readable_columns(index, range.start, sink);
+        let first_record = self.first_rows[index] + 1;
+
+        // Findings wait until the row group is known to fit, because the column-by-column
+        // pass below decodes every chunk again and reports them then.
+        let mut deferred = Deferred::default();
+        let text_bytes = (self.text_bytes, self.text_limit_reported);
         let mut buffers: Vec<ColumnText> = columns.iter().map(|&column| ColumnText::new(column)).collect();
         let mut buffered = 0usize;
         let mut fits = true;
         for buffer in &mut buffers {
             let column = buffer.column;
-            self.decode(index, column, bytes, range.start, sink, &mut |text, slot, _sink| {
+            let limit = self.row_group_text_limit;
+            self.decode(index, column, bytes, range.start, &mut deferred, &mut |text, slot, _sink| {
                 buffered += text.len();
-                if buffered > MAX_PARQUET_ROW_GROUP_TEXT_BYTES {
+                if buffered > limit {
                     fits = false;
                 } else if fits {
                     buffer.push(slot.row, text, slot.page_offset);
@@ -178,17 +187,20 @@ impl ParquetFile {
                 break;
             }
         }
-
-        let first_record = self.first_rows[index] + 1;
         if fits {
+            deferred.0.into_iter().for_each(|finding| sink.finding(finding));
             self.emit_rows(&buffers, first_record, rows, sink);
             return;
         }
+
         drop(buffers);
+        (self.text_bytes, self.text_limit_reported) = text_bytes;
         let message = format!(
-            "row group {index} has more than {MAX_PARQUET_ROW_GROUP_TEXT_BYTES} bytes of text, so its values are emitted column by column"
+            "row group {index} has more than {} bytes of text, so its values are emitted column by column, and its record ends after them",
+            self.row_group_text_limit
         );
-        sink.finding(Finding::warning(Code::ParquetUnsupported, Location { offset: Some(range.start), ..Location::file() }, message).with_rule("row_group_limit"));
+        let location = Location { offset: Some(range.start), ..Location::file() };
+        sink.finding(unsupported("row_group_limit", location, &message));
         for &column in &columns {
             let name = self.metadata.columns[column].clone();
             self.decode(index, column, bytes, range.start, sink, &mut |text, slot, sink| {
@@ -203,7 +215,7 @@ impl ParquetFile {
         let mut columns = Vec::new();
         for column in 0..self.metadata.leaves.len() {
             let leaf = &self.metadata.leaves[column];
-            if leaf.value_type == ValueType::Other || leaf.max_repetition_level > 0 {
+            if leaf.value_type == ValueType::Other {
                 continue;
             }
             let chunk = &self.metadata.row_groups[group].chunks[column];
@@ -250,7 +262,8 @@ impl ParquetFile {
         let name = &self.metadata.columns[column];
         let mut text_bytes = self.text_bytes;
         let mut over_limit = false;
-        let result = decode_chunk(leaf, chunk, chunk_bytes, range.start, &mut |slot| {
+        let rows = self.metadata.row_groups[group].num_rows;
+        let result = decode_chunk(leaf, chunk, chunk_bytes, range.start, rows, &mut |slot| {
             let Some(value) = slot.value else { return };
             text_bytes += value.len() as u64;
             if text_bytes > MAX_PARQUET_TEXT_BYTES {
@@ -326,6 +339,12 @@ impl ParquetFile {
         sink.finding(unsupported(rule, Location { column: Some(label), offset: Some(offset), ..Location::default() }, message));
     }
 
+    /// Lowers the row group text limit, to test the column-by-column order.
+    #[cfg(test)]
+    pub(super) fn set_row_group_text_limit(&mut self, limit: usize) {
+        self.row_group_text_limit = limit;
+    }
+
     /// Returns the footer metadata, for the writer.
     pub(super) fn metadata(&self) -> &FileMetadata {
         &self.metadata
@@ -334,6 +353,18 @@ impl ParquetFile {
     /// Returns the file offset of the footer.
     pub(super) fn footer_offset(&self) -> u64 {
         self.footer_offset
+    }
+}
+
+/// A sink that keeps findings for later and ignores values.
+#[derive(Default)]
+struct Deferred(Vec<Finding>);
+
+impl Sink for Deferred {
+    fn value(&mut self, _value: &Value<'_>) {}
+
+    fn finding(&mut self, finding: Finding) {
+        self.0.push(finding);
     }
 }
 

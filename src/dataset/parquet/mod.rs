@@ -1,4 +1,4 @@
-//! Apache Parquet reader and writer for flat tables of text columns.
+//! Apache Parquet reader of text columns, and a writer that rewrites them.
 //!
 //! A Parquet file starts with the magic bytes `PAR1` and ends with the file metadata (a Thrift
 //! `FileMetaData` struct in the compact protocol), the metadata length as a 4-byte
@@ -15,10 +15,11 @@
 //!   the file. It keeps the file's bytes, up to [`MAX_PARQUET_STREAM_BYTES`], and decodes them
 //!   at [`Reader::finish`]. A larger file gets its framing and footer checked from a rolling
 //!   tail of at most [`MAX_PARQUET_FOOTER_BYTES`] + 8 bytes, and a `PARQUET_UNSUPPORTED`
-//!   finding says that its values were not read.
+//!   finding reports that its values were not read.
 //!
-//! What is read: every string value of a flat column (no list or map above it), in row order,
-//! with its 1-based row as the record, its column path and the file offset of its page. A
+//! What is read: every string value, in row order, with its 1-based row as the record, its
+//! column path and the file offset of its page. The elements of a list (or the keys and
+//! values of a map) come one by one, with the row of the list. A
 //! string column is a BYTE_ARRAY with the STRING, ENUM or JSON logical type (or UTF8, ENUM or
 //! JSON converted type), a FIXED_LEN_BYTE_ARRAY with one of these types, or a BYTE_ARRAY
 //! without any logical type, as older writers store strings, whose values are read when they
@@ -27,9 +28,9 @@
 //! and DELTA_BYTE_ARRAY encodings and the UNCOMPRESSED, SNAPPY, GZIP and (with the `zstd`
 //! feature) ZSTD codecs are read.
 //!
-//! A corrupt page stops its column chunk with a `PARQUET_INVALID` finding; a repeated column,
-//! another codec or encoding, or a page over a limit gives a `PARQUET_UNSUPPORTED` warning; the
-//! other columns are still read. Findings never quote a value.
+//! A corrupt page stops its column chunk with a `PARQUET_INVALID` finding, and another codec or
+//! encoding, or a page over a limit, gives a `PARQUET_UNSUPPORTED` warning. The other columns
+//! are still read. Findings never quote a value.
 //!
 //! Encrypted files are rejected: with an encrypted footer they start and end with `PARE`, and
 //! with a plaintext footer `FileMetaData` has an `encryption_algorithm`.

@@ -1,8 +1,8 @@
-//! Column chunk decoding: page headers, definition levels and the value encodings of
-//! BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY columns.
+//! Column chunk decoding: page headers, levels and the value encodings of BYTE_ARRAY and
+//! FIXED_LEN_BYTE_ARRAY columns.
 //!
-//! Only flat columns are decoded (no repetition levels), so each value slot of a data page is
-//! one row. Definition levels mark the slots that are null. Every count and length that the file
+//! Definition levels mark the slots that are null. In a column inside a list, repetition
+//! levels mark the slots that start a new row. Every count and length that the file
 //! declares is checked against the bytes that hold it, or against a limit in
 //! [`crate::limits`], before memory is reserved for it.
 //!
@@ -50,8 +50,7 @@ impl PageError {
     }
 }
 
-/// One value slot of a flat column: a row, its definition level, and its bytes unless it is
-/// null.
+/// One value slot of a column: its row, its levels, and its bytes unless it is null.
 pub(super) struct Slot<'a> {
     /// 0-based row within the row group.
     pub row: u64,
@@ -70,6 +69,7 @@ struct PageHeader {
     num_values: usize,
     encoding: i32,
     definition_encoding: i32,
+    repetition_encoding: i32,
     /// Data page v2: byte lengths of the uncompressed levels before the values.
     definition_bytes: usize,
     repetition_bytes: usize,
@@ -77,11 +77,11 @@ struct PageHeader {
     compressed: bool,
 }
 
-/// Decodes every page of a flat column chunk and passes each slot to `visit`, in row order.
+/// Decodes every page of a column chunk and passes each slot to `visit`, in row order.
 ///
-/// `bytes` is the whole chunk and `base` its offset in the file. The caller checks beforehand
-/// that the column is flat, has BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY values and uses a
-/// supported codec.
+/// `bytes` is the whole chunk, `base` its offset in the file and `rows` the row count of its
+/// row group. The caller checks beforehand that the column has BYTE_ARRAY or
+/// FIXED_LEN_BYTE_ARRAY values and uses a supported codec.
 ///
 /// # Errors
 ///
@@ -91,17 +91,19 @@ pub(super) fn decode_chunk(
     chunk: &ColumnChunk,
     bytes: &[u8],
     base: u64,
+    rows: u64,
     visit: &mut dyn FnMut(Slot<'_>),
 ) -> Result<(), PageError> {
     let fixed_width = fixed_width(leaf, base)?;
     let mut position = 0usize;
-    let mut row = 0u64;
+    let mut slots = 0u64;
+    let mut cursor = RowCursor { row: 0, started: false, rows };
     let mut dictionary: Option<Dictionary> = None;
-    while row < chunk.num_values {
+    while slots < chunk.num_values {
         let page_offset = base + position as u64;
         let rest = bytes.get(position..).unwrap_or_default();
         if rest.is_empty() {
-            let message = format!("column chunk ends after {row} of its {} values; the file may be truncated", chunk.num_values);
+            let message = format!("column chunk ends after {slots} of its {} values; the file may be truncated", chunk.num_values);
             return Err(PageError::invalid("value_count", page_offset, message));
         }
         let mut decoder = Decoder::new(rest);
@@ -129,7 +131,7 @@ pub(super) fn decode_chunk(
         let page = Page { header: &header, payload, offset: page_offset, codec: chunk.codec };
         match header.kind {
             DICTIONARY_PAGE => {
-                if dictionary.is_some() || row > 0 {
+                if dictionary.is_some() || slots > 0 {
                     let message = "column chunk has a dictionary page after its first page; the file may be corrupt";
                     return Err(PageError::invalid("dictionary", page_offset, message));
                 }
@@ -137,14 +139,14 @@ pub(super) fn decode_chunk(
                 dictionary = Some(Dictionary::decode(&data, header.num_values, fixed_width, page_offset)?);
             }
             DATA_PAGE | DATA_PAGE_V2 => {
-                let remaining = chunk.num_values - row;
+                let remaining = chunk.num_values - slots;
                 if header.num_values as u64 > remaining {
                     let message = format!("page holds {} values, but its column chunk has {remaining} left; the file may be corrupt", header.num_values);
                     return Err(PageError::invalid("value_count", page_offset, message));
                 }
-                let slots = SlotReader { leaf, dictionary: dictionary.as_ref(), fixed_width, first_row: row };
-                slots.read(&page, visit)?;
-                row += header.num_values as u64;
+                let reader = SlotReader { leaf, dictionary: dictionary.as_ref(), fixed_width };
+                reader.read(&page, &mut cursor, visit)?;
+                slots += header.num_values as u64;
             }
             // Index pages and unknown page types carry no values of the chunk.
             _ => {}
@@ -185,40 +187,77 @@ impl<'a> Page<'a> {
     }
 }
 
+/// The row that the next slot of a column chunk belongs to.
+struct RowCursor {
+    row: u64,
+    /// A slot has been read, so the next slot with repetition level 0 starts a new row.
+    started: bool,
+    /// Rows in the row group.
+    rows: u64,
+}
+
+impl RowCursor {
+    /// Returns the row of a slot with `repetition`, or `None` when it is beyond the row group's
+    /// rows or the chunk's first slot does not start a row.
+    fn advance(&mut self, repetition: u8) -> Option<u64> {
+        match (self.started, repetition) {
+            (false, 0) => self.started = true,
+            (false, _) => return None,
+            (true, 0) => self.row += 1,
+            (true, _) => {}
+        }
+        (self.row < self.rows).then_some(self.row)
+    }
+}
+
 /// Reads the slots of one data page.
 struct SlotReader<'a> {
     leaf: &'a Leaf,
     dictionary: Option<&'a Dictionary>,
     fixed_width: Option<usize>,
-    first_row: u64,
+}
+
+/// Splits the levels of a data page v1, a 4-byte length and RLE data, from the front of
+/// `data`.
+fn split_levels<'d>(data: &mut &'d [u8], encoding: i32, page: &Page<'_>) -> Result<&'d [u8], PageError> {
+    if encoding != RLE {
+        let message = format!("levels use encoding {encoding}, and only RLE is supported");
+        return Err(PageError::unsupported("encoding", page.offset, message));
+    }
+    let (length, rest) = data.split_first_chunk::<4>().ok_or_else(|| page.invalid("levels", "page ends inside a level length"))?;
+    let length = u32::from_le_bytes(*length) as usize;
+    if length > rest.len() {
+        return Err(page.invalid("levels", "levels extend past the end of the page"));
+    }
+    let (levels, rest) = rest.split_at(length);
+    *data = rest;
+    Ok(levels)
 }
 
 impl SlotReader<'_> {
-    fn read(&self, page: &Page<'_>, visit: &mut dyn FnMut(Slot<'_>)) -> Result<(), PageError> {
+    fn read(&self, page: &Page<'_>, cursor: &mut RowCursor, visit: &mut dyn FnMut(Slot<'_>)) -> Result<(), PageError> {
         let header = page.header;
         let max_definition = self.leaf.max_definition_level;
+        let max_repetition = self.leaf.max_repetition_level;
         let data;
-        let (levels, values): (&[u8], &[u8]) = if header.kind == DATA_PAGE {
+        let (repetitions, levels, values): (&[u8], &[u8], &[u8]) = if header.kind == DATA_PAGE {
             data = page.decompress(header.uncompressed_size)?;
-            if max_definition == 0 {
-                (&[], &data)
-            } else {
-                if header.definition_encoding != RLE {
-                    let message = format!("definition levels use encoding {}, and only RLE is supported", header.definition_encoding);
-                    return Err(PageError::unsupported("encoding", page.offset, message));
-                }
-                let (length, rest) = data.split_first_chunk::<4>().ok_or_else(|| page.invalid("levels", "page ends inside its definition level length"))?;
-                let length = u32::from_le_bytes(*length) as usize;
-                if length > rest.len() {
-                    return Err(page.invalid("levels", "definition levels extend past the end of the page"));
-                }
-                rest.split_at(length)
-            }
+            let mut rest: &[u8] = &data;
+            let repetitions = match max_repetition {
+                0 => &[][..],
+                _ => split_levels(&mut rest, header.repetition_encoding, page)?,
+            };
+            let definitions = match max_definition {
+                0 => &[][..],
+                _ => split_levels(&mut rest, header.definition_encoding, page)?,
+            };
+            (repetitions, definitions, rest)
         } else {
             let levels_end = header.repetition_bytes.checked_add(header.definition_bytes).filter(|&end| end <= page.payload.len());
             let Some(levels_end) = levels_end else {
                 return Err(page.invalid("levels", "level byte lengths extend past the end of the page"));
             };
+            let repetitions = &page.payload[..header.repetition_bytes];
             let levels = &page.payload[header.repetition_bytes..levels_end];
             let values_size = header.uncompressed_size.checked_sub(levels_end).ok_or_else(|| {
                 page.invalid("page_size", "uncompressed page size is smaller than its levels")
@@ -231,7 +270,7 @@ impl SlotReader<'_> {
                 codec::decompress(codec::UNCOMPRESSED, compressed_values, values_size)
                     .map_err(|message| page.invalid("page_size", message))?
             };
-            (levels, &data)
+            (repetitions, levels, &data)
         };
 
         let count = header.num_values;
@@ -239,18 +278,15 @@ impl SlotReader<'_> {
             let message = format!("page holds {count} values, more than the limit of {MAX_PARQUET_PAGE_VALUES}; its column was not read");
             return Err(PageError::unsupported("page_limit", page.offset, message));
         }
-        let mut definitions = (max_definition > 0).then(|| Hybrid::new(levels, bit_width(u32::from(max_definition))));
+        let mut definitions = Levels::new(levels, max_definition, "definition");
+        let mut repetitions = Levels::new(repetitions, max_repetition, "repetition");
         let mut decoder = self.values(page, values, count)?;
-        for index in 0..count {
-            let definition = match definitions.as_mut() {
-                None => 0,
-                Some(levels) => match levels.next() {
-                    Some(level) if level <= u32::from(max_definition) => level as u8,
-                    Some(_) => return Err(page.invalid("levels", "a definition level is above the column's maximum")),
-                    None => return Err(page.invalid("levels", "definition levels end before the page's values")),
-                },
-            };
-            let row = self.first_row + index as u64;
+        for _ in 0..count {
+            let definition = definitions.next().map_err(|message| page.invalid("levels", message))?;
+            let repetition = repetitions.next().map_err(|message| page.invalid("levels", message))?;
+            let row = cursor.advance(repetition).ok_or_else(|| {
+                page.invalid("levels", "levels give more rows than the row group has, or the column chunk starts inside a row")
+            })?;
             if definition < max_definition {
                 visit(Slot { row, definition, value: None, page_offset: page.offset });
                 continue;
@@ -296,6 +332,29 @@ impl SlotReader<'_> {
                 let message = format!("values use encoding {other}, which the reader does not support; its column was not read");
                 Err(PageError::unsupported("encoding", page.offset, message))
             }
+        }
+    }
+}
+
+/// The definition or repetition levels of a page, or all zeros when the column's maximum is 0.
+struct Levels<'a> {
+    decoder: Option<Hybrid<'a>>,
+    max: u8,
+    name: &'static str,
+}
+
+impl<'a> Levels<'a> {
+    fn new(input: &'a [u8], max: u8, name: &'static str) -> Self {
+        let decoder = (max > 0).then(|| Hybrid::new(input, bit_width(u32::from(max))));
+        Levels { decoder, max, name }
+    }
+
+    fn next(&mut self) -> Result<u8, String> {
+        let Some(decoder) = self.decoder.as_mut() else { return Ok(0) };
+        match decoder.next() {
+            Some(level) if level <= u32::from(self.max) => Ok(level as u8),
+            Some(_) => Err(format!("a {} level is above the column's maximum", self.name)),
+            None => Err(format!("{} levels end before the page's values", self.name)),
         }
     }
 }
@@ -582,6 +641,7 @@ impl Decoder<'_> {
                 (_, 1) => header.num_values = self.page_size(kind, "num_values")?,
                 (5 | 7, 2) | (8, 4) => header.encoding = self.expect(kind, I32, "encoding").and_then(|()| self.i32())?,
                 (5, 3) => header.definition_encoding = self.expect(kind, I32, "definition_level_encoding").and_then(|()| self.i32())?,
+                (5, 4) => header.repetition_encoding = self.expect(kind, I32, "repetition_level_encoding").and_then(|()| self.i32())?,
                 (8, 5) => header.definition_bytes = self.page_size(kind, "definition_levels_byte_length")?,
                 (8, 6) => header.repetition_bytes = self.page_size(kind, "repetition_levels_byte_length")?,
                 (8, 7) => match kind {

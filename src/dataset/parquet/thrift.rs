@@ -314,10 +314,8 @@ impl Encoder {
     }
 
     pub fn field(&mut self, id: i16, kind: u8) {
-        let delta = match self.last_ids.last_mut() {
-            Some(last) => std::mem::replace(last, id).wrapping_neg().wrapping_add(id),
-            None => id,
-        };
+        let previous = self.last_ids.last_mut().map_or(0, |last| std::mem::replace(last, id));
+        let delta = id - previous;
         if (1..=15).contains(&delta) {
             self.bytes.push((delta as u8) << 4 | kind);
         } else {

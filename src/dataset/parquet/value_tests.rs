@@ -110,12 +110,7 @@ fn fixtures_agree_across_chunk_sizes_and_random_access() {
 }
 
 #[test]
-fn unsupported_rules_named() {
-    let (bytes, _) = fixture("nested-list");
-    let (sink, _) = read_stream(&bytes, usize::MAX);
-    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "nested")]);
-    assert!(sink.findings[0].message.contains("list or map"), "{}", sink.findings[0].message);
-
+fn unsupported_codec_named() {
     let (bytes, _) = fixture("notes-lz4");
     let (sink, _) = read_stream(&bytes, usize::MAX);
     assert_eq!(codes(&sink).len(), 7);
@@ -195,7 +190,8 @@ fn data_byte_flips_never_panic() {
 
 /// Builds a file with one column `note` and one row group whose column chunk is `chunk`.
 struct Crafted {
-    optional: bool,
+    /// `repetition_type` of the column: 0 required, 1 optional, 2 repeated.
+    repetition: i32,
     physical_type: i32,
     codec: i32,
     num_values: u64,
@@ -207,7 +203,7 @@ struct Crafted {
 impl Default for Crafted {
     fn default() -> Self {
         Crafted {
-            optional: false,
+            repetition: 0,
             physical_type: metadata::BYTE_ARRAY,
             codec: UNCOMPRESSED,
             num_values: 2,
@@ -230,7 +226,7 @@ impl Crafted {
         encoder.begin_struct();
         encoder.i32_field(1, self.physical_type);
         encoder.i32_field(2, 3);
-        encoder.i32_field(3, i32::from(self.optional));
+        encoder.i32_field(3, self.repetition);
         encoder.binary_field(4, b"note");
         encoder.i32_field(6, 0);
         encoder.end_struct();
@@ -282,6 +278,7 @@ fn header(kind: i32, uncompressed: i32, compressed: i32, num_values: i32, encodi
     encoder.i32_field(2, encoding);
     if kind == 0 {
         encoder.i32_field(3, 3);
+        encoder.i32_field(4, 3);
     }
     encoder.end_struct();
     encoder.end_struct();
@@ -300,6 +297,38 @@ fn page(kind: i32, num_values: i32, encoding: i32, data: &[u8]) -> Vec<u8> {
 fn only(sink: &Collect) -> (Code, &'static str) {
     assert_eq!(sink.findings.len(), 1, "{:?}", sink.findings);
     (sink.findings[0].code, sink.findings[0].rule.unwrap_or("none"))
+}
+
+#[test]
+fn encoder_output_decodes() {
+    let mut encoder = Encoder::new();
+    encoder.i32_field(1, -7);
+    encoder.i64_field(3, 1 << 40);
+    encoder.field(20, STRUCT);
+    encoder.begin_struct();
+    encoder.binary_field(2, b"inner");
+    encoder.end_struct();
+    encoder.field(21, LIST);
+    encoder.list_header(16, I32);
+    (0..16).for_each(|value| encoder.zigzag(value));
+    encoder.end_struct();
+
+    let mut decoder = super::thrift::Decoder::new(&encoder.bytes);
+    let mut last_id = 0;
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((1, I32)));
+    assert_eq!(decoder.i32().unwrap(), -7);
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((3, super::thrift::I64)));
+    assert_eq!(decoder.zigzag().unwrap(), 1 << 40);
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((20, STRUCT)));
+    let mut inner_id = 0;
+    assert_eq!(decoder.field_header(&mut inner_id).unwrap(), Some((2, BINARY)));
+    assert_eq!(decoder.string().unwrap(), "inner");
+    assert_eq!(decoder.field_header(&mut inner_id).unwrap(), None);
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), Some((21, LIST)));
+    assert_eq!(decoder.list_header().unwrap(), (16, I32));
+    assert_eq!((0..16).map(|_| decoder.i32().unwrap()).collect::<Vec<_>>(), (0..16).collect::<Vec<_>>());
+    assert_eq!(decoder.field_header(&mut last_id).unwrap(), None);
+    assert_eq!(decoder.position, encoder.bytes.len());
 }
 
 #[test]
@@ -379,7 +408,7 @@ fn definition_levels_mark_nulls() {
     // Levels 0, 1 as one bit-packed group (bit width 1), length-prefixed, then one value.
     let levels = [2u8, 0, 0, 0, 0x03, 0b0000_0010];
     let data = [levels.as_slice(), &plain(&[b"present"])].concat();
-    let crafted = Crafted { optional: true, ..Crafted::default() };
+    let crafted = Crafted { repetition: 1, ..Crafted::default() };
     let sink = crafted.read(&page(0, 2, 0, &data));
     assert!(sink.findings.is_empty(), "{:?}", sink.findings);
     assert_eq!(values(&sink), [(2, 0, "present".to_owned())]);
@@ -395,6 +424,39 @@ fn definition_levels_mark_nulls() {
     // An RLE run of level 3, above the maximum of 1.
     let above = [2u8, 0, 0, 0, 0x04, 3];
     assert_eq!(only(&crafted.read(&page(0, 2, 0, &above))), (Code::ParquetInvalid, "levels"));
+}
+
+#[test]
+fn repetition_levels_group_rows() {
+    // Levels of a repeated column: repetition 0, 1, 0 and definition 1, 1, 1, as RLE runs.
+    let levels = |repetitions: &[u8]| {
+        let mut data = vec![repetitions.len() as u8 * 2, 0, 0, 0];
+        repetitions.iter().for_each(|&level| data.extend([0x02, level]));
+        data.extend([2, 0, 0, 0, 0x06, 0x01]);
+        data
+    };
+    let crafted = Crafted { repetition: 2, num_values: 3, ..Crafted::default() };
+    let data = [levels(&[0, 1, 0]), plain(&[b"a", b"b", b"c"])].concat();
+    let sink = crafted.read(&page(0, 3, 0, &data));
+    assert!(sink.findings.is_empty(), "{:?}", sink.findings);
+    assert_eq!(values(&sink), [(1, 0, "a".to_owned()), (1, 0, "b".to_owned()), (2, 0, "c".to_owned())]);
+    assert_eq!(sink.records, 2);
+
+    let too_many_rows = [levels(&[0, 0, 0]), plain(&[b"a", b"b", b"c"])].concat();
+    let sink = crafted.read(&page(0, 3, 0, &too_many_rows));
+    assert_eq!(only(&sink), (Code::ParquetInvalid, "levels"));
+    assert_eq!(values(&sink).len(), 2);
+
+    let starts_inside = [levels(&[1, 0, 0]), plain(&[b"a", b"b", b"c"])].concat();
+    assert_eq!(only(&crafted.read(&page(0, 3, 0, &starts_inside))), (Code::ParquetInvalid, "levels"));
+}
+
+#[test]
+fn flat_chunk_rows_bounded_by_group() {
+    let crafted = Crafted { num_values: 3, num_rows: 2, ..Crafted::default() };
+    let sink = crafted.read(&page(0, 3, 0, &plain(&[b"a", b"b", b"hidden"])));
+    assert_eq!(only(&sink), (Code::ParquetInvalid, "levels"));
+    assert_eq!(values(&sink), [(1, 0, "a".to_owned()), (2, 0, "b".to_owned())]);
 }
 
 #[test]
@@ -583,4 +645,34 @@ fn stream_limit_keeps_footer_checks() {
     assert!(sink.values.is_empty());
     assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "stream_limit")]);
     assert_eq!(sink.findings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn large_row_group_emitted_by_column() {
+    let (bytes, expected) = fixture("notes-plain-v1");
+    let mut file = ParquetFile::open(&bytes[..4], &bytes, bytes.len() as u64).unwrap();
+    file.set_row_group_text_limit(100);
+    let mut sink = Collect::default();
+    file.start(&mut sink);
+    let range = file.row_group_range(0).unwrap();
+    file.read_row_group(0, &bytes[range.start as usize..range.end as usize], &mut sink);
+
+    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "row_group_limit")]);
+    assert_eq!(sink.records as u64, expected.rows);
+    let mut by_column = expected.values.clone();
+    by_column.sort_by_key(|&(row, column, _)| (column, row));
+    assert_eq!(values(&sink), by_column);
+}
+
+#[test]
+fn large_row_group_reports_once() {
+    let file = Crafted::default().file(&page(0, 2, 0, &plain(&[b"first", b"bad \xFF"])));
+    let mut parquet = ParquetFile::open(&file[..4], &file, file.len() as u64).unwrap();
+    parquet.set_row_group_text_limit(3);
+    let mut sink = Collect::default();
+    parquet.start(&mut sink);
+    let range = parquet.row_group_range(0).unwrap();
+    parquet.read_row_group(0, &file[range.start as usize..range.end as usize], &mut sink);
+    assert_eq!(codes(&sink), [(Code::ParquetUnsupported, "row_group_limit"), (Code::InvalidEncoding, "none")]);
+    assert_eq!(values(&sink).len(), 2);
 }

@@ -107,7 +107,7 @@ pub fn rewrite(
                 let name = &metadata.columns[column];
                 let mut writer = ChunkWriter::new(leaf, codec, column, name);
                 let mut edit_slot = |record: u64, text: &str| edit(&Cell { column, name, record: first_record + record }, text);
-                let result = decode_chunk(leaf, chunk, bytes, chunk.start(), &mut |slot| {
+                let result = decode_chunk(leaf, chunk, bytes, chunk.start(), group.num_rows, &mut |slot| {
                     writer.push(slot.definition, slot.value, slot.row, &mut edit_slot);
                 });
                 result.map_err(|error| page_finding(metadata, column, error))?;

@@ -10,7 +10,7 @@ export interface ParquetValue {
     /** The column path, with the names of enclosing groups joined by `.`. */
     columnName: string;
     text: string;
-    /** File offset of the page that holds the value. */
+    /** File offset of the page that contains the value. */
     offset: number;
 }
 
