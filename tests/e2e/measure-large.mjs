@@ -48,8 +48,10 @@ try {
     await page.getByTestId("file-input").setInputFiles(path);
     await page.getByTestId("validation-verdict").waitFor({ timeout: 600_000 });
   });
+  console.log(`  ${await page.getByTestId("validation-verdict").textContent()}`);
   if (await page.getByTestId("phi-unavailable").count() === 0) {
     await timed("PHI scan", () => page.getByTestId("phi-total").waitFor({ timeout: 600_000 }));
+    console.log(`  ${await page.getByTestId("phi-total").textContent()}`);
   }
   const encrypt = page.getByRole("button", { name: "Get a data key and encrypt" });
   if (await encrypt.isEnabled()) {
@@ -61,6 +63,7 @@ try {
       await page.getByRole("button", { name: "Upload the encrypted file" }).click();
       await page.getByTestId("uploaded").waitFor({ timeout: 600_000 });
     });
+    console.log(`  ${await page.getByTestId("uploaded").textContent()}`);
   }
 } finally {
   await chrome.browser.close();
