@@ -92,7 +92,7 @@ export interface GuardRequest {
   patient?: string;
   /** Whether the resource is de-identified. */
   deidentified?: boolean;
-  /** Fields the request asks for, checked against the role's minimum necessary set. */
+  /** Fields the request reads, checked against the role's minimum necessary set. */
   requestedFields?: string[];
   /** Whether the Worker's rate limiter reports a violation. */
   rateLimited?: boolean;
@@ -179,7 +179,7 @@ export interface ComplianceResult {
   body_format: "empty" | "encrypted_package" | "plaintext";
 }
 
-/** The decision of `EdgeGuard.guard`. */
+/** The decision of `EdgeGuard.guard` and `EdgeGuard.guardAsync`. */
 export interface GuardDecision {
   allowed: boolean;
   /** 200 when allowed; otherwise 401, 403, 422, 429 or 503. */

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds the npm package `techdeck-guard` into pkg/: one wasm-pack build per target (web for
-# browsers and Workers, nodejs, bundler), plus the entry files and package.json from js/.
+# Builds the npm package `techdeck-guard` into pkg/: one wasm-pack build per entry, plus the entry
+# files and package.json from js/.
+#
+# Browsers get the default build (pkg/web, and pkg/bundler for bundlers): every feature but token
+# verification, under the size budget. Workers (pkg/edge) and Node (pkg/node) get every feature.
 #
 # Usage: scripts/build-pkg.sh [--dev]
 #   --dev   debug build without wasm-opt (faster, larger, for quick test runs)
@@ -17,13 +20,19 @@ out=pkg
 staging=target/wasm-pack
 rm -rf "$out" "$staging"
 mkdir -p "$out"
-for target in web nodejs bundler; do
-  wasm-pack --quiet build "$profile" --target "$target" --out-dir "$staging/$target" --no-pack
-  rm -f "$staging/$target/.gitignore"
-done
-cp -r "$staging/web" "$out/web"
-cp -r "$staging/nodejs" "$out/node"
-cp -r "$staging/bundler" "$out/bundler"
+# The crate's features for browsers: the defaults without `tokens`.
+browser_features=(--no-default-features --features zstd)
+build() {
+  local name=$1 target=$2
+  shift 2
+  wasm-pack --quiet build "$profile" --target "$target" --out-dir "$staging/$name" --no-pack -- "$@"
+  rm -f "$staging/$name/.gitignore"
+  cp -r "$staging/$name" "$out/$name"
+}
+build web web "${browser_features[@]}"
+build bundler bundler "${browser_features[@]}"
+build edge web
+build node nodejs
 
 # Every target has its own copy of the GuardError module. Each entry re-exports its own copy, so
 # `instanceof GuardError` holds for errors thrown by that entry's functions.
@@ -32,6 +41,6 @@ snippet() {
   found=$(cd "$out/$1" && ls -d snippets/*/js/guard-error.js)
   echo "./$found"
 }
-node scripts/write-entries.mjs "$out" "$(snippet web)" "$(snippet node)" "$(snippet bundler)"
+node scripts/write-entries.mjs "$out" "$(snippet web)" "$(snippet node)" "$(snippet bundler)" "$(snippet edge)"
 cp README.md "$out/README.md"
 echo "built $out ($profile)"

@@ -41,9 +41,9 @@ run() {
 }
 
 check_types() {
-  local expected=tests/js/expected/techdeck_guard.d.ts actual=pkg/web/techdeck_guard.d.ts
+  local build=$1 expected=$2 actual=pkg/$1/techdeck_guard.d.ts
   if diff -u "$expected" "$actual"; then
-    echo "type surface matches $expected"
+    echo "type surface of pkg/$build matches $expected"
     return 0
   fi
   echo "error: the generated $actual differs from $expected (diff above)." >&2
@@ -52,9 +52,11 @@ check_types() {
   return 1
 }
 
-run "types" check_types
+run "types (web)" check_types web tests/js/expected/techdeck_guard.d.ts
+run "types (edge)" check_types edge tests/js/expected/techdeck_guard.edge.d.ts
 run "node" node --test tests/js/node.test.mjs
-run "chromium" node tests/js/browser.mjs
+run "chromium (web)" node tests/js/browser.mjs --entry web
+run "chromium (edge)" node tests/js/browser.mjs --entry edge
 run "workerd" node tests/js/worker.mjs
 run "seal interop with the CLI" node --test tests/js/seal-interop.mjs
 

@@ -21,6 +21,8 @@ scripts/setup.sh
 step "lints (clippy, native and wasm32)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown -- -D warnings
+# The browser build of the npm package: the default features without `tokens`.
+cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features zstd -- -D warnings
 
 step "PostgreSQL and Redis for the key server tests"
 scripts/services.sh

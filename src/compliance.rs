@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::phi::Scanner;
-use crate::token::b64;
+use crate::b64;
 
 /// Violation: a PHI payload is not encrypted.
 pub const DATA_NOT_ENCRYPTED: &str = "data_not_encrypted";

@@ -202,6 +202,16 @@ impl Guard {
 
     /// Decides one request. `now` is used when the request carries no time of its own.
     pub fn check(&mut self, request: &GuardRequest, now: u64) -> GuardDecision {
+        self.check_with(request, now, None)
+    }
+
+    /// Decides one request, with the token already verified when `verified` is given.
+    pub(crate) fn check_with(
+        &mut self,
+        request: &GuardRequest,
+        now: u64,
+        verified: Option<Result<AccessClaims, Error>>,
+    ) -> GuardDecision {
         let now = request.now.unwrap_or(now);
         let mut decision = GuardDecision {
             allowed: false,
@@ -230,7 +240,7 @@ impl Guard {
             monitoring: None,
             compliance: None,
         };
-        let outcome = self.decide(request, now, &mut decision);
+        let outcome = self.decide(request, now, &mut decision, verified);
         match outcome {
             None => {
                 decision.allowed = true;
@@ -253,8 +263,18 @@ impl Guard {
         decision
     }
 
-    fn decide(&mut self, request: &GuardRequest, now: u64, decision: &mut GuardDecision) -> Option<Outcome> {
-        let claims = match self.verify_token(request, now, decision) {
+    fn decide(
+        &mut self,
+        request: &GuardRequest,
+        now: u64,
+        decision: &mut GuardDecision,
+        verified: Option<Result<AccessClaims, Error>>,
+    ) -> Option<Outcome> {
+        let result = match verified {
+            Some(result) => result.map_err(|error| self.token_outcome(&error, now, decision)),
+            None => self.verify_token(request, now, decision),
+        };
+        let claims = match result {
             Ok(claims) => claims,
             Err(outcome) => return Some(outcome),
         };
@@ -325,13 +345,18 @@ impl Guard {
         };
         let user_agent = header(&request.headers, "user-agent");
         let context = Request { now, ip: request.ip.as_deref(), user_agent, one_time: request.one_time };
-        self.verifier.verify_access(token, &context).map_err(|error| {
-            if error.code() == ErrorCode::TokenUnknownKid {
-                decision.refresh_keys = self.verifier.begin_key_refresh(now);
-            }
-            let status = if error.code() == ErrorCode::RevocationStale { 503 } else { 401 };
-            Outcome { status, code: error.code().as_str().to_owned(), reason: error.message().to_owned() }
-        })
+        match self.verifier.verify_access(token, &context) {
+            Ok(claims) => Ok(claims),
+            Err(error) => Err(self.token_outcome(&error, now, decision)),
+        }
+    }
+
+    fn token_outcome(&mut self, error: &Error, now: u64, decision: &mut GuardDecision) -> Outcome {
+        if error.code() == ErrorCode::TokenUnknownKid {
+            decision.refresh_keys = self.verifier.begin_key_refresh(now);
+        }
+        let status = if error.code() == ErrorCode::RevocationStale { 503 } else { 401 };
+        Outcome { status, code: error.code().as_str().to_owned(), reason: error.message().to_owned() }
     }
 }
 
@@ -411,12 +436,12 @@ fn scan_json(monitor: &mut Monitor, value: &Value, pointer: &mut String, budget:
     }
 }
 
-fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
     headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
 }
 
 /// Returns the token of an `Authorization: Bearer <token>` header (RFC 6750 section 2.1).
-fn bearer_token(headers: &BTreeMap<String, String>) -> Option<&str> {
+pub(crate) fn bearer_token(headers: &BTreeMap<String, String>) -> Option<&str> {
     let value = header(headers, "authorization")?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();

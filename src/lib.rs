@@ -30,10 +30,12 @@
 #![warn(missing_docs)]
 
 pub mod access;
+mod b64;
 pub mod compliance;
 pub mod dataset;
 pub mod deid;
 mod error;
+#[cfg(feature = "tokens")]
 pub mod guard;
 pub mod limits;
 pub mod phi;
@@ -42,6 +44,7 @@ pub mod request;
 pub mod seal;
 pub mod text;
 pub mod threat;
+#[cfg(feature = "tokens")]
 pub mod token;
 pub mod validate;
 

@@ -1,5 +1,6 @@
 //! The RFC 8725 attack catalogue and the claim edge cases of access token verification. Every
 //! rejected case asserts its own error code.
+#![cfg(feature = "tokens")]
 
 use serde_json::{json, Value};
 use techdeck_guard::token::{

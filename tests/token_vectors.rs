@@ -1,6 +1,7 @@
 //! Known-answer vectors for the token signature checks: Wycheproof Ed25519, ECDSA P-256 in the
 //! P1363 (`r || s`) form that JWS uses, HMAC-SHA-256, and the RFC 7520 and RFC 8037 JWS
 //! examples. The files and their provenance are in `tests/vectors/`.
+#![cfg(feature = "tokens")]
 
 use serde_json::{json, Value};
 use techdeck_guard::token::{KeySet, SigningKey, VerifyingKey};

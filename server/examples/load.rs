@@ -69,7 +69,7 @@ async fn call(
     }
     let payload = body.map_or_else(Bytes::new, |b| Bytes::from(b.to_string()));
     let response =
-        client.request(builder.body(Full::new(payload)).unwrap()).await.expect("the server answers");
+        client.request(builder.body(Full::new(payload)).unwrap()).await.expect("the server responds");
     let status = response.status().as_u16();
     let bytes = response.into_body().collect().await.expect("the body arrives").to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))

@@ -552,7 +552,8 @@ impl KeyServer {
         }))
     }
 
-    /// Returns the signed revocation snapshot, rebuilt at most once per [`SNAPSHOT_CACHE`].
+    /// Returns the signed revocation snapshot, rebuilt when the cached one is older than
+    /// [`SNAPSHOT_CACHE`].
     pub async fn revocation_snapshot(&self) -> Result<String, ApiError> {
         if let Some((built, jws)) = &*self.snapshot.lock().expect("snapshot lock") {
             if built.elapsed() < SNAPSHOT_CACHE {

@@ -21,6 +21,7 @@ both_backends!(
     log_out_everywhere_sets_not_before,
     signing_key_rotation_keeps_old_tokens_valid,
     revoke_by_jti_needs_admin,
+    admin_ends_another_users_sessions,
 );
 
 fn ed25519_key(jwks: &Value, kid: &str) -> Ed25519PublicKey {
@@ -377,4 +378,27 @@ fn canonical_ip_writes_mapped_ipv6_as_ipv4() {
     assert_eq!(canonical_ip("::ffff:10.0.0.1".parse().unwrap()), "10.0.0.1");
     assert_eq!(canonical_ip("2001:DB8::1".parse().unwrap()), "2001:db8::1");
     assert_eq!(canonical_ip("127.0.0.1".parse().unwrap()), "127.0.0.1");
+}
+
+async fn admin_ends_another_users_sessions(db: Db) {
+    let h = location(db).await.start().await;
+    h.add_user("root", "admin", &[]).await;
+    let target_id = h.add_user("tina", "therapist", &["p1"]).await;
+    let admin = h.login("root").await["access_token"].as_str().unwrap().to_string();
+    let session = h.login("tina").await;
+    let target = session["access_token"].as_str().unwrap().to_string();
+
+    let path = format!("/v1/admin/users/{target_id}/revoke-sessions");
+    let denied = h.post_json(&path, Some(&target), json!({})).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "a therapist cannot use the admin endpoint");
+
+    let done = h.post_json(&path, Some(&admin), json!({})).await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.text);
+    assert_eq!(h.introspect(&admin, &target).await["active"], false);
+    let refreshed = refresh(&h, session["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
+
+    let unknown = h.post_json("/v1/admin/users/no-such-user/revoke-sessions", Some(&admin), json!({})).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(h.introspect(&admin, &admin).await["active"], true, "the admin's own session is untouched");
 }

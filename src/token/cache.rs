@@ -1,8 +1,8 @@
 //! A bounded cache of tokens whose signature and fixed claims have already been checked.
 //!
 //! Entries are keyed by the SHA-256 of the token text, so the cache keeps no token. A hit
-//! skips only the checks whose outcome cannot change (signature, header, types, issuer,
-//! audience, lifetime); expiry, revocation, session binding and replay are checked again on
+//! skips only the checks whose outcome cannot change: signature, header, types, issuer,
+//! audience and lifetime. Expiry, revocation, session binding and replay are checked again on
 //! every use.
 
 use std::collections::{HashMap, VecDeque};

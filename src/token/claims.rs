@@ -125,7 +125,7 @@ pub struct AccessClaims {
     /// Ids of the patients assigned to a therapist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patients: Option<Vec<String>>,
-    /// Why a break-glass token was issued.
+    /// The stated reason for a break-glass token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The session binding, when the deployment binds tokens to the client.

@@ -130,13 +130,47 @@ impl Compact<'_> {
 
     /// Checks the signature with one key and returns the parsed payload.
     pub(crate) fn verify_with(&self, key: &VerifyingKey) -> Result<Map<String, Value>, Error> {
+        self.check_key(key)?;
+        key.verify(self.signing_input.as_bytes(), &self.signature)?;
+        self.claims()
+    }
+
+    /// Selects the key by `kid` and checks everything but the signature arithmetic, for a
+    /// caller that verifies the signature with WebCrypto.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn select<'k>(&self, keys: &'k KeySet) -> Result<&'k VerifyingKey, Error> {
+        let key = keys.get(&self.kid).ok_or_else(|| {
+            token_error(ErrorCode::TokenUnknownKid, "no key in the key set has the token's kid; refresh the key set")
+        })?;
+        self.check_key(key)?;
+        key.check_signature_form(&self.signature)?;
+        Ok(key)
+    }
+
+    fn check_key(&self, key: &VerifyingKey) -> Result<(), Error> {
         if self.alg != key.algorithm().as_str() {
             return Err(token_error(
                 ErrorCode::TokenAlgMismatch,
                 &format!("the token alg does not match the key, which only allows {}", key.algorithm().as_str()),
             ));
         }
-        key.verify(self.signing_input.as_bytes(), &self.signature)?;
+        Ok(())
+    }
+
+    /// Returns the ASCII `header.payload` that the signature covers.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn signing_input(&self) -> &str {
+        self.signing_input
+    }
+
+    /// Returns the decoded signature.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// Parses the payload; only for a token whose signature has been checked.
+    pub(crate) fn claims(&self) -> Result<Map<String, Value>, Error> {
         parse_object(&self.payload, ErrorCode::TokenDuplicateClaim, "claims")
     }
 }

@@ -145,28 +145,13 @@ impl VerifyingKey {
     /// order or whose length is not 64, `TOKEN_ZERO_SIGNATURE` for an ECDSA r or s of zero,
     /// `TOKEN_SIGNATURE_INVALID` otherwise.
     pub fn verify(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.check_signature_form(signature)?;
         match &self.material {
             Material::Ed25519(key) => {
-                if signature.len() != 64 || !is_canonical_scalar(&signature[32..]) {
-                    return Err(token_error(
-                        ErrorCode::TokenNonCanonicalSignature,
-                        "the Ed25519 signature is not in canonical form",
-                    ));
-                }
                 let signature = ed25519_compact::Signature::from_slice(signature).map_err(|_| bad_signature())?;
                 key.public_key().as_ref().verify(signing_input, &signature).map_err(|_| bad_signature())
             }
             Material::P256(key) => {
-                if signature.len() != 2 * P256_SCALAR_BYTES {
-                    return Err(bad_signature());
-                }
-                let (r, s) = signature.split_at(P256_SCALAR_BYTES);
-                if r.iter().all(|&b| b == 0) || s.iter().all(|&b| b == 0) {
-                    return Err(token_error(
-                        ErrorCode::TokenZeroSignature,
-                        "the ECDSA signature has r or s equal to zero",
-                    ));
-                }
                 let signature = p256::ecdsa::Signature::from_slice(signature).map_err(|_| bad_signature())?;
                 key.public_key().as_ref().verify(signing_input, &signature).map_err(|_| bad_signature())
             }
@@ -177,6 +162,36 @@ impl VerifyingKey {
                 mac.verify_slice(signature).map_err(|_| bad_signature())
             }
         }
+    }
+
+    /// Checks the signature's length and form before any signature arithmetic: 64 bytes for
+    /// EdDSA and ES256, an Ed25519 S below the group order, and no ECDSA r or s of zero. A
+    /// signature that WebCrypto verifies passes this check first.
+    pub(crate) fn check_signature_form(&self, signature: &[u8]) -> Result<(), Error> {
+        match &self.material {
+            Material::Ed25519(_) => {
+                if signature.len() != 64 || !is_canonical_scalar(&signature[32..]) {
+                    return Err(token_error(
+                        ErrorCode::TokenNonCanonicalSignature,
+                        "the Ed25519 signature is not in canonical form",
+                    ));
+                }
+            }
+            Material::P256(_) => {
+                if signature.len() != 2 * P256_SCALAR_BYTES {
+                    return Err(bad_signature());
+                }
+                let (r, s) = signature.split_at(P256_SCALAR_BYTES);
+                if r.iter().all(|&b| b == 0) || s.iter().all(|&b| b == 0) {
+                    return Err(token_error(
+                        ErrorCode::TokenZeroSignature,
+                        "the ECDSA signature has r or s equal to zero",
+                    ));
+                }
+            }
+            Material::Secret(_) => {}
+        }
+        Ok(())
     }
 
     /// Returns the public JWK of an asymmetric key, or `None` for a shared secret.
@@ -200,7 +215,7 @@ impl VerifyingKey {
     }
 }
 
-fn bad_signature() -> Error {
+pub(crate) fn bad_signature() -> Error {
     token_error(ErrorCode::TokenSignatureInvalid, "the token signature does not verify")
 }
 

@@ -9,8 +9,8 @@
 //!
 //! A verifier accepts a snapshot until its `exp` (`iat` plus the key server's maximum age)
 //! plus the leeway. A revocation made at the key server therefore reaches an edge verifier
-//! after at most the caller's polling interval, and a verifier that cannot reach the key
-//! server keeps working with the old snapshot for at most its remaining age, then fails
+//! after at most the caller's polling interval. A verifier that cannot reach the key server
+//! keeps working with the old snapshot for at most its remaining age. After that it fails
 //! closed with `REVOCATION_STALE`.
 
 use std::collections::BTreeMap;
@@ -56,7 +56,7 @@ pub struct Snapshot {
     pub not_before: BTreeMap<String, u64>,
 }
 
-/// What a snapshot is checked against.
+/// The expected issuer, the time and the leeway for [`Snapshot::verify`].
 #[derive(Clone, Debug)]
 pub struct SnapshotCheck<'a> {
     /// The expected `iss`.

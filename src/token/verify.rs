@@ -6,11 +6,11 @@ use serde_json::{Map, Value};
 
 use super::cache::{self, Cache, DEFAULT_CACHE_CAPACITY};
 use super::claims::{
-    check_required, check_times, AccessClaims, RefreshClaims, SessionBinding, TokenType, ACCESS_REQUIRED,
+    check_required, check_times, AccessClaims, RefreshClaims, SessionBinding, TokenType, ACCESS_REQUIRED, ACCESS_TYP,
     COMPLIANCE_LEVEL, REFRESH_REQUIRED,
 };
 use super::jws;
-use super::keys::{token_error, KeySet};
+use super::keys::{bad_signature, token_error, Algorithm, KeySet};
 use super::revocation::Revocations;
 use super::snapshot::{Snapshot, SnapshotCheck};
 use crate::error::{Error, ErrorCode};
@@ -273,13 +273,57 @@ impl Verifier {
             Some(claims) => claims.clone(),
             None => {
                 let claims: AccessClaims = self.verify_fixed(token)?;
-                if claims.sub != claims.user_id {
-                    return Err(token_error(ErrorCode::TokenMalformed, "the user_id claim must equal sub"));
-                }
+                check_user_id(&claims)?;
                 self.cache.insert(key, claims.clone());
                 claims
             }
         };
+        self.check_live(&claims, request)?;
+        Ok(claims)
+    }
+
+    /// Starts verifying an access token whose signature the caller checks with WebCrypto. A
+    /// cached token, or one whose key is an HS256 secret, is verified completely here.
+    /// Otherwise every check up to the signature arithmetic has passed, and the caller passes
+    /// the WebCrypto result to [`Verifier::finish_access`].
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn begin_access(&mut self, token: &str, request: &Request<'_>) -> Result<Begun, Error> {
+        self.check_snapshot_fresh(request.now)?;
+        if self.cache.get(&cache::digest(token)).is_some() {
+            return self.verify_access(token, request).map(|claims| Begun::Verified(Box::new(claims)));
+        }
+        let compact = jws::parse(token, self.options.max_token_bytes, ACCESS_TYP)?;
+        let key = compact.select(&self.keys)?;
+        let Some(jwk) = key.to_jwk() else {
+            return self.verify_access(token, request).map(|claims| Begun::Verified(Box::new(claims)));
+        };
+        Ok(Begun::NeedsSignature(ExternalSignature {
+            jwk,
+            algorithm: key.algorithm(),
+            signing_input: compact.signing_input().as_bytes().to_vec(),
+            signature: compact.signature().to_vec(),
+        }))
+    }
+
+    /// Completes [`Verifier::begin_access`] with the WebCrypto result for the same token. The
+    /// header checks and the key selection run again, because the key set may have changed
+    /// while WebCrypto ran.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn finish_access(
+        &mut self,
+        token: &str,
+        request: &Request<'_>,
+        signature_valid: bool,
+    ) -> Result<AccessClaims, Error> {
+        self.check_snapshot_fresh(request.now)?;
+        let compact = jws::parse(token, self.options.max_token_bytes, ACCESS_TYP)?;
+        compact.select(&self.keys)?;
+        if !signature_valid {
+            return Err(bad_signature());
+        }
+        let claims: AccessClaims = self.check_fixed(compact.claims()?)?;
+        check_user_id(&claims)?;
+        self.cache.insert(cache::digest(token), claims.clone());
         self.check_live(&claims, request)?;
         Ok(claims)
     }
@@ -316,7 +360,11 @@ impl Verifier {
     /// Runs the checks whose outcome does not depend on the time or the request.
     fn verify_fixed<T: Checked>(&self, token: &str) -> Result<T, Error> {
         let compact = jws::parse(token, self.options.max_token_bytes, T::TYPE.typ())?;
-        let claims = compact.verify(&self.keys)?;
+        self.check_fixed(compact.verify(&self.keys)?)
+    }
+
+    /// Checks the claims of a token whose signature has been checked.
+    fn check_fixed<T: Checked>(&self, claims: Map<String, Value>) -> Result<T, Error> {
         check_times(&claims)?;
         check_required(&claims, T::REQUIRED)?;
         check_type(&claims, T::TYPE)?;
@@ -383,6 +431,42 @@ impl Verifier {
     }
 }
 
+/// The outcome of [`Verifier::begin_access`].
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) enum Begun {
+    /// The token is verified.
+    Verified(Box<AccessClaims>),
+    /// The signature is left to WebCrypto.
+    NeedsSignature(ExternalSignature),
+}
+
+/// A signature for WebCrypto to check: the key as a public JWK, its algorithm, the signing
+/// input and the signature.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) struct ExternalSignature {
+    pub(crate) jwk: Value,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) signing_input: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
+}
+
+#[cfg(test)]
+impl Verifier {
+    /// Checks an external signature with the built-in verifier, as WebCrypto would.
+    fn verifying_key_check(&self, external: &ExternalSignature) -> Result<(), Error> {
+        let kid = external.jwk["kid"].as_str().unwrap_or_default();
+        let key = self.keys.get(kid).ok_or_else(bad_signature)?;
+        key.verify(&external.signing_input, &external.signature)
+    }
+}
+
+fn check_user_id(claims: &AccessClaims) -> Result<(), Error> {
+    if claims.sub != claims.user_id {
+        return Err(token_error(ErrorCode::TokenMalformed, "the user_id claim must equal sub"));
+    }
+    Ok(())
+}
+
 fn check_type(claims: &Map<String, Value>, expected: TokenType) -> Result<(), Error> {
     match claims.get("type") {
         Some(Value::String(value)) if value == expected.as_str() => Ok(()),
@@ -390,5 +474,59 @@ fn check_type(claims: &Map<String, Value>, expected: TokenType) -> Result<(), Er
             ErrorCode::TokenWrongType,
             &format!("the token's type claim must be {}", expected.as_str()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::SigningKey;
+
+    const NOW: u64 = 1_700_000_000;
+
+    fn setup() -> (SigningKey, Verifier) {
+        let signer = SigningKey::ed25519_from_seed("k1", &[1; 32]).unwrap();
+        let mut keys = KeySet::new();
+        keys.insert(signer.verifying_key()).unwrap();
+        let mut options = Options::new("iss", "aud");
+        options.require_revocation_snapshot = false;
+        (signer, Verifier::new(options, keys).unwrap())
+    }
+
+    fn token(signer: &SigningKey) -> String {
+        let claims = serde_json::json!({
+            "iss": "iss", "aud": "aud", "sub": "u", "user_id": "u", "role": "user", "type": "access",
+            "jti": "j", "session_id": "s", "iat": NOW - 1, "exp": NOW + 60, "compliance_level": "hipaa_plus_plus",
+        });
+        signer.sign_jws("at+jwt", &claims)
+    }
+
+    #[test]
+    fn external_signature_round_trip() {
+        let (signer, mut verifier) = setup();
+        let token = token(&signer);
+        let request = Request { now: NOW, ..Request::default() };
+        let Ok(Begun::NeedsSignature(external)) = verifier.begin_access(&token, &request) else {
+            panic!("an uncached EdDSA token needs its signature checked");
+        };
+        assert_eq!(external.algorithm, Algorithm::EdDSA);
+        assert_eq!(external.jwk["kid"], "k1");
+        assert_eq!(verifier.verifying_key_check(&external), Ok(()));
+
+        let error = verifier.finish_access(&token, &request, false).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::TokenSignatureInvalid);
+        assert_eq!(verifier.finish_access(&token, &request, true).unwrap().jti, "j");
+        assert!(matches!(verifier.begin_access(&token, &request), Ok(Begun::Verified(_))));
+    }
+
+    #[test]
+    fn external_signature_prechecks_form() {
+        let (signer, mut verifier) = setup();
+        let token = token(&signer);
+        let cut = token.rfind('.').unwrap();
+        let truncated = format!("{}.{}", &token[..cut], super::super::b64::encode(&[1; 63]));
+        let request = Request { now: NOW, ..Request::default() };
+        let error = verifier.begin_access(&truncated, &request).err().unwrap();
+        assert_eq!(error.code(), ErrorCode::TokenNonCanonicalSignature);
     }
 }

@@ -18,6 +18,7 @@ use crate::validate::sanitize::Sanitizer;
 use crate::validate::{self, UploadOptions};
 
 mod seal;
+#[cfg(feature = "tokens")]
 mod guard;
 
 #[wasm_bindgen(module = "/js/guard-error.js")]
@@ -334,4 +335,19 @@ fn json_argument(value: &JsValue, name: &str) -> Result<String, Error> {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Returns the optional cargo features compiled into this build: `"tokens"` (token verification
+/// and `EdgeGuard`, in the Workers, Node and `edge` entries) and `"zstd"` (ZSTD-compressed
+/// Parquet pages).
+#[wasm_bindgen]
+pub fn features() -> Vec<String> {
+    let mut features = Vec::new();
+    if cfg!(feature = "tokens") {
+        features.push("tokens".to_owned());
+    }
+    if cfg!(feature = "zstd") {
+        features.push("zstd".to_owned());
+    }
+    features
 }

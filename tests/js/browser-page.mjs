@@ -1,6 +1,9 @@
 // Runs the shared cases in the page that tests/js/browser.mjs opens. Fixture paths come as
-// repeated `fixture` query parameters, and the page fetches each one from /tests/fixtures/.
-import * as api from "/pkg/web/index.js";
+// repeated `fixture` query parameters, and the page fetches each one from /tests/fixtures/. The
+// `entry` parameter names the package build to load: `web` (the default) or `edge`.
+const params = new URLSearchParams(location.search);
+const entry = params.get("entry") === "edge" ? "edge" : "web";
+const api = await import(`/pkg/${entry}/index.js`);
 
 import { runCases } from "./cases.mjs";
 
@@ -19,12 +22,13 @@ async function loadFixtures(names) {
 
 async function main() {
   await api.init();
-  const fixtures = await loadFixtures(new URLSearchParams(location.search).getAll("fixture"));
-  return runCases(api, fixtures);
+  const fixtures = await loadFixtures(params.getAll("fixture"));
+  const results = await runCases(api, fixtures);
+  return { results, features: api.features() };
 }
 
 // The runner waits for this promise; it never rejects, so a setup failure is reported too.
 window.caseResults = main().then(
-  (results) => ({ results }),
+  ({ results, features }) => ({ results, features }),
   (error) => ({ error: String(error?.stack ?? error) }),
 );

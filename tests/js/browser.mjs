@@ -1,4 +1,5 @@
-// Runs the shared cases in headless Chromium against the package's browser entry (pkg/web).
+// Runs the shared cases in headless Chromium against a browser entry of the package: pkg/web (the
+// default build, without token verification) or, with `--entry edge`, pkg/edge (every feature).
 //
 // Serves the repository's pkg/, tests/js/ and tests/fixtures/ on a random port of 127.0.0.1,
 // opens tests/js/browser.html with Debian's Chromium through playwright-core, and prints one
@@ -30,6 +31,14 @@ const CONTENT_TYPES = {
 };
 
 const CASE_TIMEOUT_MS = 180_000;
+
+// The package build under test, from `--entry web|edge`.
+const entryIndex = process.argv.indexOf("--entry");
+const ENTRY = entryIndex === -1 ? "web" : process.argv[entryIndex + 1];
+if (ENTRY !== "web" && ENTRY !== "edge") {
+  console.error(`browser: --entry must be web or edge, got ${ENTRY}`);
+  process.exit(2);
+}
 
 /**
  * Maps a request path to a file inside one of the SERVED folders, or returns null. Rejects
@@ -104,16 +113,21 @@ async function main() {
     });
 
     const query = new URLSearchParams(fixtureNames().map((name) => ["fixture", name]));
+    query.set("entry", ENTRY);
     await page.goto(`http://127.0.0.1:${port}/tests/js/browser.html?${query}`);
     await page.waitForFunction(() => window.caseResults !== undefined);
     const outcome = await page.evaluate(() => window.caseResults);
     if (outcome.error) problems.push(`setup failed: ${outcome.error}`);
     results = outcome.results ?? [];
+    const hasTokens = outcome.features?.includes("tokens");
+    if (outcome.features && hasTokens !== (ENTRY === "edge")) {
+      problems.push(`pkg/${ENTRY} was built ${hasTokens ? "with" : "without"} the tokens feature`);
+    }
   } finally {
     await browser.close();
     server.close();
   }
-  return printResults("chromium", results, problems);
+  return printResults(`chromium (${ENTRY})`, results, problems);
 }
 
 process.exitCode = await main().catch((error) => {

@@ -3,7 +3,7 @@
 // Tokens and revocation snapshots are signed here through WebCrypto with the test-only keys in
 // tests/fixtures/keys, so every runtime verifies identical inputs.
 
-import { deepEqual, equal, ok, throwsCode } from "./assert.mjs";
+import { deepEqual, equal, ok, skip, throwsCode } from "./assert.mjs";
 
 const ISSUER = "https://keys.techdeck.test";
 const AUDIENCE = "techdeck-pipeline";
@@ -113,7 +113,7 @@ function request(token, changes = {}) {
 
 const isBrowser = typeof document !== "undefined" || (typeof navigator !== "undefined" && navigator.userAgent !== "Cloudflare-Workers" && typeof process === "undefined");
 
-export const guardCases = [
+const cases = [
   {
     name: "guard: EdDSA and ES256 tokens are allowed",
     async run(api, fixtures) {
@@ -279,4 +279,58 @@ export const guardCases = [
       equal(guard.guard(request(edToken)).body?.code, "TOKEN_UNKNOWN_KID", "removed key");
     },
   },
+  {
+    name: "guard: guardAsync checks signatures with WebCrypto and gives the same codes",
+    async run(api, fixtures) {
+      const guard = await newGuard(api, fixtures);
+      const valid = await sign(fixtures, "EdDSA", claims({ jti: "async-ed" }));
+      const [head, body, signature] = valid.split(".");
+      const es = await sign(fixtures, "ES256", claims({ jti: "async-es" }));
+      const cases = [
+        ["EdDSA", valid, 200, null],
+        ["ES256", es, 200, null],
+        ["EdDSA again, cached", valid, 200, null],
+        ["tampered payload", `${head}.${base64url(encoder.encode(JSON.stringify(claims({ role: "admin" }))))}.${signature}`, 401, "TOKEN_SIGNATURE_INVALID"],
+        ["flipped signature", `${head}.${body}.${base64url(fromBase64url(signature).map((b, i) => (i === 0 ? b ^ 1 : b)))}`, 401, "TOKEN_SIGNATURE_INVALID"],
+        ["zero ECDSA signature", `${es.split(".").slice(0, 2).join(".")}.${base64url(new Uint8Array(64))}`, 401, "TOKEN_ZERO_SIGNATURE"],
+        ["truncated Ed25519 signature", `${head}.${body}.${base64url(fromBase64url(signature).slice(0, 63))}`, 401, "TOKEN_NONCANONICAL_SIGNATURE"],
+        ["unknown kid", await sign(fixtures, "EdDSA", claims(), { kid: "test-ed-9" }), 401, "TOKEN_UNKNOWN_KID"],
+        ["expired", await sign(fixtures, "ES256", claims({ exp: NOW - 31 })), 401, "TOKEN_EXPIRED"],
+      ];
+      for (const [label, token, status, code] of cases) {
+        const decision = await guard.guardAsync(request(token));
+        equal(decision.status, status, `${label} status`);
+        equal(decision.body?.code ?? null, code, `${label} code`);
+        // The refresh signal is given once per cooldown, so only the first call carries it.
+        const syncDecision = guard.guard(request(token));
+        deepEqual({ ...decision, refreshKeys: false }, { ...syncDecision, refreshKeys: false }, `${label}: guardAsync compared with guard`);
+      }
+      const missing = await guard.guardAsync(request("x", { headers: {} }));
+      equal(missing.body?.code, "TOKEN_MISSING", "no token");
+      const verified = await guard.verifyAccessTokenAsync(es, { now: NOW });
+      equal(verified.jti, "async-es", "verifyAccessTokenAsync");
+      let rejected;
+      try {
+        await guard.verifyAccessTokenAsync(`${head}.${body}.${base64url(new Uint8Array(64))}`, { now: NOW });
+      } catch (error) {
+        rejected = error;
+      }
+      ok(rejected instanceof api.GuardError, "verifyAccessTokenAsync rejects with a GuardError");
+      equal(rejected.code, "TOKEN_SIGNATURE_INVALID", "verifyAccessTokenAsync code");
+    },
+  },
 ];
+
+/**
+ * The cases above, skipped in a build without token verification (the default browser build).
+ * The full builds (Node, workerd and the `edge` browser entry) must run every one of them.
+ */
+export const guardCases = cases.map(({ name, run }) => ({
+  name,
+  async run(api, fixtures) {
+    if (!api.features().includes("tokens")) {
+      skip("this build has no token verification (the tokens feature)");
+    }
+    return run(api, fixtures);
+  },
+}));

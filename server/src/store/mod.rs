@@ -344,6 +344,7 @@ impl Store {
     /// and across instances.
     pub async fn rotate_refresh(&self, rotation: &Rotation<'_>) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
+
         let target = rotation.expect_successor.unwrap_or(rotation.old_hash);
         let claimed = sqlx::query(
             "UPDATE refresh_tokens SET state = 'rotated', rotated_at = $1, successor = $2
@@ -358,6 +359,7 @@ impl Store {
         if claimed.rows_affected() != 1 {
             return Ok(false);
         }
+
         insert_refresh(
             &mut tx,
             rotation.new_hash,

@@ -5,6 +5,7 @@
 //! several different strings would decode to the same bytes, so a token could be changed
 //! without changing what it means.
 
+#[cfg_attr(not(feature = "tokens"), allow(dead_code))]
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The reason a base64url string was rejected.
@@ -61,6 +62,7 @@ pub(crate) fn decode(text: &[u8]) -> Result<Vec<u8>, DecodeError> {
 }
 
 /// Encodes bytes as base64url without padding.
+#[cfg_attr(not(feature = "tokens"), allow(dead_code))]
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for group in bytes.chunks(3) {
