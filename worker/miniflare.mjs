@@ -4,7 +4,7 @@
 // package's Workers entry with its glue, snippets and .wasm, and a module named
 // `src/techdeck-guard` that re-exports that entry. The Worker imports the package by its name, as
 // a Worker bundled by wrangler from node_modules would.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,15 +29,18 @@ function modules() {
   const main = join(workerRoot, "src", "index.js");
   const ordered = [main, ...source.filter((path) => path !== main)];
   const pkg = join(repoRoot, "pkg");
+  // The Workers entry imports the glue and .wasm of one build folder; read which from it.
+  const entry = readFileSync(join(pkg, "worker.js"), "utf8");
+  const build = /from "\.\/(\w+)\/techdeck_guard_bg\.wasm"/.exec(entry)[1];
   const glue = [
     join(pkg, "worker.js"),
-    join(pkg, "web", "techdeck_guard.js"),
-    ...filesUnder(join(pkg, "web", "snippets"), isScript),
+    join(pkg, build, "techdeck_guard.js"),
+    ...filesUnder(join(pkg, build, "snippets"), isScript),
   ];
   return [
     ...ordered.map((path) => ({ type: "ESModule", path })),
     ...glue.map((path) => ({ type: "ESModule", path })),
-    { type: "CompiledWasm", path: join(pkg, "web", "techdeck_guard_bg.wasm") },
+    { type: "CompiledWasm", path: join(pkg, build, "techdeck_guard_bg.wasm") },
     // workerd resolves a bare specifier next to the importing module, so the name sits in src/.
     { type: "ESModule", path: join(workerRoot, "src", "techdeck-guard"), contents: 'export * from "../../pkg/worker.js";\n' },
   ];
