@@ -12,6 +12,7 @@ export type GuardErrorCode =
   | "PARQUET_UNREADABLE"
   | "INVALID_KEY"
   | "UNSUPPORTED_FORMAT"
+  | "INVALID_DICTIONARY"
   | SealErrorCode;
 
 /** Stable codes of findings in reports. */

@@ -26,6 +26,7 @@ declare -A seeds=(
   [deid_redact]=tests/fixtures/csv
   [deid_scan]=tests/fixtures/jsonl
   [token_verify]=tests/fixtures/tokens
+  [phi_scan]=tests/fixtures/phi
 )
 for target in $targets; do
   corpus=fuzz/corpus/$target

@@ -97,6 +97,8 @@ pub enum ErrorCode {
     RevocationStale,
     /// A revocation snapshot's `seq` is lower than the one already loaded.
     RevocationRollback,
+    /// A PHI name dictionary is not in the expected format.
+    InvalidDictionary,
 }
 
 impl ErrorCode {
@@ -145,6 +147,7 @@ impl ErrorCode {
             ErrorCode::TokenReplayed => "TOKEN_REPLAYED",
             ErrorCode::RevocationStale => "REVOCATION_STALE",
             ErrorCode::RevocationRollback => "REVOCATION_ROLLBACK",
+            ErrorCode::InvalidDictionary => "INVALID_DICTIONARY",
         }
     }
 }

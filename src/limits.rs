@@ -130,3 +130,16 @@ pub const MAX_KID_BYTES: usize = 128;
 /// Minimum length of an HS256 shared secret in bytes: 256 bits, the size of the SHA-256 output
 /// (RFC 7518 section 3.2).
 pub const MIN_HMAC_SECRET_BYTES: usize = 32;
+
+/// Maximum size of PHI scanner options given as JSON, in bytes.
+pub const MAX_PHI_OPTIONS_BYTES: usize = 256 * 1024;
+
+/// Maximum number of custom patterns of a PHI scanner. They compile into one regex, so each
+/// adds to one automaton rather than to a pass over the text.
+pub const MAX_PHI_PATTERNS: usize = 64;
+
+/// Maximum number of allow-list and of deny-list entries of a PHI scanner, each.
+pub const MAX_PHI_LIST_ENTRIES: usize = 4096;
+
+/// Maximum length of one allow-list or deny-list entry, in bytes.
+pub const MAX_PHI_LIST_ENTRY_BYTES: usize = 256;

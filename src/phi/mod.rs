@@ -5,9 +5,18 @@
 //! confidence between 0 and 1 and the name of the recognizer that found it. Spans never carry
 //! the matched text, so a span can be logged; the caller slices the text when it needs to.
 
+mod checksum;
+mod names;
+mod normalize;
+mod options;
+mod recognizers;
+
 use std::fmt;
 
 use crate::error::{Error, ErrorCode};
+
+pub use names::Dictionary;
+pub use options::{CustomPattern, DenyTerm, ScanOptions};
 
 /// The Safe Harbor identifier types that occur in text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -138,51 +147,57 @@ pub struct Context<'a> {
     pub speaker: Option<&'a str>,
 }
 
-/// Options for [`Scanner::new`].
-#[derive(Clone, Debug)]
-pub struct ScanOptions {
-    /// The types to report; the default is every type.
-    pub types: Vec<PhiType>,
-    /// Spans below this confidence are dropped.
-    pub min_confidence: f32,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        ScanOptions { types: PhiType::ALL.to_vec(), min_confidence: 0.5 }
-    }
-}
-
 /// A PHI scanner, built once and reused for every text.
+///
+/// Building compiles one fused candidate regex and the custom patterns and borrows the name
+/// dictionary, so it takes milliseconds. Scanning takes time linear in the text.
 pub struct Scanner {
     options: ScanOptions,
-    email: regex::Regex,
-    ssn: regex::Regex,
+    engine: recognizers::Engine,
+    extra: options::Compiled,
 }
 
 impl fmt::Debug for Scanner {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.debug_struct("Scanner").field("options", &self.options).finish_non_exhaustive()
+        formatter
+            .debug_struct("Scanner")
+            .field("options", &self.options)
+            .field("dictionary", &self.engine.dictionary.is_some())
+            .finish_non_exhaustive()
     }
 }
 
 impl Scanner {
-    /// Builds a scanner.
+    /// Builds a scanner with the built-in name dictionary, where this build has one (native
+    /// builds always do, Wasm builds with the `embedded-dictionary` feature).
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::InvalidOptions`] when the minimum confidence is outside 0..=1.
+    /// [`ErrorCode::InvalidOptions`] when the minimum confidence is outside 0..=1 or a list is
+    /// too long, and [`ErrorCode::InvalidPattern`] when a custom pattern does not compile.
     pub fn new(options: &ScanOptions) -> Result<Scanner, Error> {
+        Scanner::with_dictionary(options, Dictionary::embedded())
+    }
+
+    /// Builds a scanner with `dictionary`, or with no name dictionary. Without one, names are
+    /// found only by context: titles, self-introductions, relatives, credentials, columns.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scanner::new`].
+    pub fn with_dictionary(options: &ScanOptions, dictionary: Option<Dictionary>) -> Result<Scanner, Error> {
         if !(0.0..=1.0).contains(&options.min_confidence) {
             return Err(Error::new(ErrorCode::InvalidOptions, "minConfidence must be between 0 and 1")
                 .with_subject("minConfidence"));
         }
-        // NOTE: two stand-in recognizers; the full recognizer set replaces them.
-        let email = regex::Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-            .map_err(|_| Error::new(ErrorCode::InvalidPattern, "the email pattern does not compile"))?;
-        let ssn = regex::Regex::new(r"\b\d{3}-\d{2}-\d{4}\b")
-            .map_err(|_| Error::new(ErrorCode::InvalidPattern, "the SSN pattern does not compile"))?;
-        Ok(Scanner { options: options.clone(), email, ssn })
+        let extra = options::Compiled::new(options)?;
+        let engine = recognizers::Engine::new(dictionary)?;
+        Ok(Scanner { options: options.clone(), engine, extra })
+    }
+
+    /// Returns whether this scanner has a name dictionary.
+    pub fn has_dictionary(&self) -> bool {
+        self.engine.dictionary.is_some()
     }
 
     /// Returns the spans in `text`, ordered by start offset.
@@ -191,20 +206,27 @@ impl Scanner {
     }
 
     /// Returns the spans in `text`, weighing the column or speaker in `context`.
-    pub fn scan_in(&self, text: &str, _context: &Context<'_>) -> Vec<Span> {
+    ///
+    /// Spans do not overlap. Offsets are UTF-8 byte offsets into `text` as given, also where
+    /// zero-width characters, full-width digits or look-alike letters were folded for matching.
+    pub fn scan_in(&self, text: &str, context: &Context<'_>) -> Vec<Span> {
+        let normalized = normalize::normalize(text);
+        let folded: &str = &normalized.text;
+        let scope = recognizers::Scope { field: context.field.and_then(recognizers::field_type), speaker: context.speaker };
         let mut spans = Vec::new();
-        for (kind, pattern, recognizer) in [(PhiType::Email, &self.email, "email"), (PhiType::Ssn, &self.ssn, "ssn")] {
-            if !self.options.types.contains(&kind) {
-                continue;
-            }
-            for found in pattern.find_iter(text) {
-                let span = Span { kind, start: found.start(), end: found.end(), confidence: 0.9, recognizer };
-                if span.confidence >= self.options.min_confidence {
-                    spans.push(span);
-                }
-            }
-        }
-        spans.sort_by_key(|span| (span.start, span.end));
+        self.engine.run(folded, &scope, &mut spans);
+        self.extra.run(folded, &mut spans);
+        recognizers::whole_value(folded, &scope, &mut spans);
+        recognizers::resolve_overlaps(&mut spans);
+        spans.retain_mut(|span| {
+            let (start, end) = normalized.source_range(span.start, span.end);
+            span.start = start;
+            span.end = end;
+            start < end
+                && span.confidence >= self.options.min_confidence
+                && self.options.types.contains(&span.kind)
+                && !text.get(start..end).is_some_and(|value| self.extra.allowed(value))
+        });
         spans
     }
 }
@@ -236,3 +258,4 @@ mod tests {
         assert_eq!(Scanner::new(&options).unwrap_err().code(), ErrorCode::InvalidOptions);
     }
 }
+

@@ -6,6 +6,7 @@
 //! path that can fail returns an error instead.
 
 mod parquet;
+mod phi;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

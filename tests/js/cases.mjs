@@ -12,6 +12,7 @@ import { sealCases } from "./cases-seal.mjs";
 import { parquetCases } from "./cases-parquet.mjs";
 import { deidCases } from "./cases-deid.mjs";
 import { guardCases } from "./cases-guard.mjs";
+import { phiCases } from "./cases-phi.mjs";
 
 export { AssertionError, SkipCase, deepEqual, equal, ok, skip, throwsCode };
 
@@ -1129,6 +1130,7 @@ export const cases = [
   ...parquetCases,
   ...deidCases,
   ...guardCases,
+  ...phiCases,
 ];
 
 /**

@@ -1,0 +1,624 @@
+//! Names and towns: capitalised word runs weighed by the name dictionary and the words around
+//! them, and lower-case names after a trigger (`my sis molly`, `call me jo`).
+
+use super::lexicon::{self, ORGANIZATION_ENDINGS, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
+use super::{span, Engine, Found, Scope};
+use crate::phi::names::{Dictionary, List};
+use crate::phi::PhiType;
+
+/// Words that follow an imperative or a word of another language rather than a name at the
+/// start of a sentence: `Hang in there`, `Surely this`, `Uno de`.
+const IMPERATIVE_OBJECTS: &[&str] = &[
+    "a", "about", "an", "and", "as", "con", "de", "el", "en", "for", "her", "him", "if", "in", "into", "it", "la", "las",
+    "los", "me", "my", "of", "on", "onto", "or", "our", "out", "para", "por", "que", "si", "that", "the", "them", "there",
+    "these", "this", "those", "to", "up", "us", "with", "y", "you", "your", "yourself",
+];
+
+/// Intro phrases before a capitalised name, lower case, each ending with a space.
+const INTROS: &[&str] = &["my name is ", "name is ", "call me ", "i'm ", "i am ", "this is ", "it's ", "it is ", "named ", "called ", "name: ", "names ", "name's ", "attention "];
+
+/// Greetings and thanks before a name used as a vocative (`Good afternoon, Louise.`).
+const GREETINGS: &[&str] = &["hi ", "hello ", "hey ", "dear ", "thanks, ", "thank you, ", "welcome back, ", "morning, ", "afternoon, ", "evening, ", "bye, ", "care, ", "hi, ", "hello, ", "hey, "];
+
+/// Appends the names and towns in `text`, in one pass over its words.
+pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec<Found>) {
+    let dictionary = engine.dictionary.as_ref();
+    let bytes = text.as_bytes();
+    // Words inside a street address, e-mail address or URL found before are not names.
+    let mut taken: Vec<(usize, usize)> = out.iter().filter(|found| matches!(found.kind, PhiType::Address | PhiType::City | PhiType::Email | PhiType::Url)).map(|found| (found.start, found.end)).collect();
+    taken.sort_unstable();
+    let mut next_taken = 0;
+    let mut lower_words = LowerWords::default();
+    let mut index = 0;
+    while index < bytes.len() {
+        while next_taken < taken.len() && taken[next_taken].1 <= index {
+            next_taken += 1;
+        }
+        if let Some(&(taken_start, taken_end)) = taken.get(next_taken) {
+            if taken_start <= index {
+                index = taken_end;
+                continue;
+            }
+        }
+        let byte = bytes[index];
+        if !(byte.is_ascii_alphabetic() || byte >= 0xC3) || (index > 0 && is_word_byte(bytes[index - 1])) {
+            index += 1;
+            continue;
+        }
+        if byte.is_ascii_uppercase() || (byte >= 0xC3 && upper_at(text, index)) {
+            index = run_at(dictionary, text, index, scope, &mut lower_words, out).max(index + 1);
+            continue;
+        }
+        let end = lower_word_end(bytes, index);
+        if let Some(dictionary) = dictionary {
+            lower_word(dictionary, text, index, end, out);
+        }
+        index = end.max(index + 1);
+    }
+    // Only a conversation turn or lower-case chat text opens with a bare lower-case name.
+    let chat = scope.speaker.is_some() || !bytes.iter().any(u8::is_ascii_uppercase);
+    if let (Some(dictionary), true) = (dictionary, chat) {
+        opening_name(dictionary, text, out);
+    }
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte >= 0x80
+}
+
+/// Letters and the bytes of non-ASCII characters.
+static WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
+fn upper_at(text: &str, index: usize) -> bool {
+    text.get(index..).and_then(|rest| rest.chars().next()).is_some_and(char::is_uppercase)
+}
+
+/// Returns the end of the lower-case word at `start`, with an inner apostrophe (`it's`) but
+/// not a possessive `'s`.
+fn lower_word_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while end < bytes.len() {
+        let byte = bytes[end];
+        let inner_apostrophe = byte == b'\''
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
+            && (bytes[end + 1] != b's' || bytes.get(end + 2).is_some_and(|next| is_word_byte(*next)));
+        if WORD_BYTES[byte as usize] || inner_apostrophe {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Returns the word after the one ending at `end`, skipping one space and an optional comma.
+fn next_word(text: &str, end: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut start = end;
+    if bytes.get(start) == Some(&b',') {
+        start += 1;
+    }
+    if bytes.get(start) != Some(&b' ') {
+        return None;
+    }
+    start += 1;
+    let word_end = lower_word_end(bytes, start);
+    (word_end > start).then_some((start, word_end))
+}
+
+/// Returns whether a lower-case word is probably a first name: in the first-name list and not
+/// an ordinary word.
+fn is_lower_name(dictionary: &Dictionary, word: &str) -> bool {
+    word.len() >= 2
+        && word.chars().all(char::is_lowercase)
+        && !lexicon::contains(NOT_NAMES, word)
+        && !lexicon::contains(PERSON_WORDS, word)
+        && dictionary.contains(List::First, word)
+        && !dictionary.contains(List::Safe, word)
+}
+
+/// Lower-case names after a trigger (`my sis molly`, `it's eddie`, `call me jo`) and
+/// lower-case possessives of names (`daria's bday`).
+fn lower_word(dictionary: &Dictionary, text: &str, start: usize, end: usize, out: &mut Vec<Found>) {
+    let word = &text[start..end];
+    let bytes = text.as_bytes();
+    if word == "it" && text[end..].starts_with("'s ") {
+        // `it's` ends before its `'s`, like a possessive.
+        lower_trigger(dictionary, text, "it's", end + 2, out);
+        return;
+    }
+    if bytes.get(end) == Some(&b'\'') {
+        if bytes.get(end + 1) == Some(&b's') {
+            // `daria's bday`: a birthday belongs to a person, whatever the word.
+            let birthday = next_word(text, end + 2).is_some_and(|(next_start, next_end)| ["bday", "birthday", "funeral", "wedding"].contains(&&text[next_start..next_end]));
+            let plausible = word.len() >= 2 && !lexicon::contains(NOT_NAMES, word) && !lexicon::contains(PERSON_WORDS, word);
+            if is_lower_name(dictionary, word) || (birthday && plausible) {
+                out.push(span(PhiType::Name, start, end, if birthday { 0.8 } else { 0.6 }, "name_lower_case"));
+            }
+        }
+        return;
+    }
+    lower_trigger(dictionary, text, word, end, out);
+}
+
+/// Reports the lower-case name after the trigger `word` that ends at `end`.
+fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, out: &mut Vec<Found>) {
+    let bytes = text.as_bytes();
+    // Every trigger word is short and starts with one of these letters, so most words leave
+    // here after two comparisons.
+    if word.len() > 6 || !matches!(bytes[end - word.len()], b'm' | b'o' | b'h' | b'i' | b'n' | b't' | b'c' | b'd' | b'b' | b's') {
+        return;
+    }
+    let candidate = match word {
+        "my" | "our" | "his" | "her" => {
+            let Some(mut relative) = next_word(text, end) else {
+                return;
+            };
+            if ["little", "big", "older", "younger", "best", "baby", "twin"].contains(&&text[relative.0..relative.1]) {
+                let Some(next) = next_word(text, relative.1) else {
+                    return;
+                };
+                relative = next;
+            }
+            if !lexicon::contains(PERSON_WORDS, &text[relative.0..relative.1]) {
+                return;
+            }
+            next_word(text, relative.1)
+        }
+        "it's" | "its" | "im" | "i'm" | "names" | "name's" => next_word(text, end),
+        // A greeting before a name and a comma: `hey robert, sorry`.
+        "hey" | "hi" | "hello" | "dear" | "thanks" | "thx" | "ty" | "bye" => next_word(text, end).filter(|&(_, name_end)| {
+            let rest = &text[name_end..];
+            rest.starts_with([',', '!', '.', '?']) || rest.is_empty() || next_word(text, name_end).is_some_and(|(_, second_end)| text[second_end..].starts_with(','))
+        }),
+        "name" | "this" | "i" | "call" => {
+            let Some(verb) = next_word(text, end) else {
+                return;
+            };
+            let expected = match word {
+                "call" => "me",
+                "i" => "am",
+                _ => "is",
+            };
+            if &text[verb.0..verb.1] != expected {
+                return;
+            }
+            next_word(text, verb.1)
+        }
+        _ => None,
+    };
+    let Some((name_start, name_end)) = candidate else {
+        return;
+    };
+    // After `my sister`, `it's` or `hey`, a name is a dictionary first name or a word with
+    // accented letters (`trọng`, `renée`) that is no ordinary word.
+    let found = &text[name_start..name_end];
+    let accepted = is_lower_name(dictionary, found) || is_unusual_word(dictionary, found);
+    if !accepted {
+        return;
+    }
+    // A second lower-case name word (`luiz felipe`) belongs to the same name.
+    let mut full_end = name_end;
+    if let Some((second_start, second_end)) = next_word(text, name_end).filter(|_| bytes[name_end] == b' ') {
+        if is_lower_name(dictionary, &text[second_start..second_end]) {
+            full_end = second_end;
+        }
+    }
+    out.push(span(PhiType::Name, name_start, full_end, 0.75, "name_lower_case"));
+}
+
+/// Returns whether a lower-case word with a non-ASCII letter is in no ordinary-word list.
+fn is_unusual_word(dictionary: &Dictionary, word: &str) -> bool {
+    word.chars().count() >= 2
+        && word.chars().all(char::is_lowercase)
+        && !word.is_ascii()
+        && !lexicon::contains(NOT_NAMES, word)
+        && !lexicon::contains(PERSON_WORDS, word)
+        && (!dictionary.contains(List::Safe, word) || dictionary.contains(List::First, word))
+}
+
+/// Reports a lower-case name that opens a chat message: `danilo came over`.
+fn opening_name(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
+    let end = lower_word_end(text.as_bytes(), 0);
+    let word = &text[..end];
+    if word.len() >= 3 && is_lower_name(dictionary, word) {
+        out.push(span(PhiType::Name, 0, end, 0.6, "name_lower_case"));
+    }
+}
+
+/// The dictionary's verdict on one word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// A first or last name and not a safe word.
+    Name,
+    /// Both a name and a safe word: `Hope`, `Will`, `Mark`.
+    Ambiguous,
+    /// A safe word only.
+    Common,
+    /// In no list: a rare name, a town, a brand or a typo.
+    Unknown,
+}
+
+fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
+    if lexicon::contains(NOT_NAMES, word) || lexicon::contains(MONTHS, word) || lexicon::contains(STATE_NAMES, word) {
+        return Word::Common;
+    }
+    let Some(dictionary) = dictionary else {
+        return Word::Unknown;
+    };
+    let safe = dictionary.contains(List::Safe, word);
+    let name = dictionary.contains(List::First, word) || dictionary.contains(List::Last, word);
+    match (name, safe) {
+        (true, false) => Word::Name,
+        (true, true) => Word::Ambiguous,
+        (false, true) => Word::Common,
+        (false, false) => Word::Unknown,
+    }
+}
+
+/// A word of a capitalised run.
+#[derive(Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+}
+
+/// Reads the capitalised run at `start`, reports what it is, and returns where scanning
+/// continues.
+fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scope: &Scope<'_>, lower_words: &mut LowerWords<'t>, out: &mut Vec<Found>) -> usize {
+    let tokens = read_run(text, start);
+    // A column of another type (`city`, `street`, `payer`) contains no names. Its own
+    // recognizer or the whole-value rule reports it.
+    if scope.field.is_some_and(|kind| kind != PhiType::Name) {
+        return tokens.last().map_or(start + 1, |token| token.end);
+    }
+    let Some(last) = tokens.last() else {
+        return start + 1;
+    };
+    let run_end = last.end;
+    let word = |token: &Token| &text[token.start..token.end];
+    // Most capitalised words in prose open a sentence and are ordinary words: `The`,
+    // `Sometimes`. A single one is never a name, whatever the context.
+    if tokens.len() == 1 && lookup(dictionary, word(&tokens[0])) == Word::Common && !lexicon::contains(COMMON_TOWNS, word(&tokens[0])) {
+        return run_end;
+    }
+
+    // Leading titles, role words and function words are context, not part of the name.
+    let mut first = 0;
+    let mut title = false;
+    let mut person = false;
+    while first < tokens.len() {
+        let current = word(&tokens[first]);
+        if lexicon::contains(TITLES, current) && tokens.len() > first + 1 {
+            title = true;
+        } else if lexicon::contains(PERSON_WORDS, current) {
+            person = true;
+        } else if !(lexicon::contains(NOT_NAMES, current) || lexicon::contains(MONTHS, current) || lexicon::contains(PLACE_WORDS, current)) {
+            break;
+        }
+        first += 1;
+    }
+    // Trailing credentials (`Arthur Gómez LCSW`) and all-capital words are not name words.
+    let mut last_index = tokens.len();
+    while last_index > first && is_credential_or_acronym(word(&tokens[last_index - 1])) {
+        last_index -= 1;
+    }
+    if first >= last_index {
+        return run_end;
+    }
+    let names = &tokens[first..last_index];
+    let (span_start, span_end) = (names[0].start, names[names.len() - 1].end);
+    let lower_before = super::before(text, span_start, 32);
+    let after = &text[span_end..];
+    let sentence_start = is_sentence_start(text, tokens[0].start) && first == 0;
+
+    title |= ends_with_title(lower_before);
+    person |= ends_with_person_word(lower_before);
+    let intro = INTROS.iter().any(|intro| ends_with_ignore_case(lower_before, intro));
+    let credential = credential_after(after);
+    let possessive = after.starts_with("'s") && !after[2..].starts_with(|c: char| c.is_alphanumeric());
+    let vocative = (lower_before.ends_with(", ") || GREETINGS.iter().any(|greeting| ends_with_ignore_case(lower_before, greeting)))
+        && (after.is_empty() || after.starts_with(['.', ',', '!', '?', ';']));
+    let state_after = state_after(after);
+    let place_before = lower_before.ends_with(' ') && lexicon::contains(PLACE_WORDS, last_word(lower_before));
+
+    let kinds: Vec<Word> = names.iter().map(|token| lookup(dictionary, word(token))).collect();
+    let any_name = kinds.contains(&Word::Name);
+    // A surname can be an ordinary word (`Ali`, `Lee`, `Young`) after a first name.
+    let first_is_name = kinds[0] == Word::Name || (kinds[0] == Word::Unknown && !word(&names[0]).is_ascii());
+    let checked_kinds = if first_is_name && kinds.len() >= 2 { &kinds[..kinds.len() - 1] } else { &kinds[..] };
+    let all_plausible = checked_kinds.iter().all(|kind| *kind != Word::Common);
+    // Organizations end with a word such as `Project`, `Helpline` or `Mutual`.
+    if lexicon::contains(ORGANIZATION_ENDINGS, word(&names[names.len() - 1])) {
+        return run_end;
+    }
+    let townish = is_townish(names.iter().map(word).collect::<Vec<_>>().as_slice(), &kinds);
+
+    // Towns: before a state, or after a place word when the run looks like a town name.
+    // `Hi Baton Rouge,`: an asker signed with a place is addressed by it.
+    let place_shape = is_place_shape(names.iter().map(word).collect::<Vec<_>>().as_slice());
+    let town_context = state_after || (place_before && townish) || (vocative && place_shape);
+    if !title && !person && !intro && !credential && town_context && !is_state(text, span_start, span_end) {
+        let confidence = if state_after { 0.85 } else { 0.75 };
+        out.push(span(PhiType::City, span_start, span_end, confidence, "town"));
+        return run_end;
+    }
+    let field_name = scope.field == Some(PhiType::Name);
+    let strong = title || person || intro || credential || field_name;
+    let confidence = if strong && !lexicon::contains(NOT_NAMES, word(&names[0])) {
+        if title || credential { 0.95 } else { 0.9 }
+    } else if !all_plausible {
+        return run_end;
+    } else if names.len() >= 2 && (any_name || first_is_name || kinds.iter().filter(|kind| **kind == Word::Unknown).count() == names.len() && !sentence_start) {
+        if kinds.iter().all(|kind| *kind == Word::Ambiguous) { 0.45 } else { 0.85 }
+    } else if names.len() == 1 && kinds[0] == Word::Unknown && !word(&names[0]).is_ascii() && !place_before && !sentence_start {
+        // A capitalised word with accented letters inside an English sentence.
+        0.6
+    } else if possessive || vocative {
+        match kinds[0] {
+            Word::Name => 0.85,
+            Word::Unknown => 0.7,
+            _ => 0.5,
+        }
+    } else if names.len() == 1 && kinds[0] == Word::Name {
+        // A lone name opening a sentence, or after `to` or `in`, is as often a capitalised
+        // word or a place, unless it is a first name.
+        let first_name = word(&names[0]).len() >= 3 && dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word(&names[0])));
+        // An imperative opens a sentence the same way: `Hang in there`, `Honour this`.
+        let imperative = next_word(text, span_end).is_some_and(|(next_start, next_end)| IMPERATIVE_OBJECTS.contains(&&text[next_start..next_end]));
+        match (sentence_start || place_before, first_name && !imperative) {
+            (false, _) => 0.75,
+            (true, true) => 0.6,
+            (true, false) => 0.45,
+        }
+    } else {
+        return run_end;
+    };
+    if names.len() == 1 && word(&names[0]).chars().count() < 2 {
+        return run_end;
+    }
+    // A single word that the text also uses in lower case is an ordinary word (`Love doesn't
+    // hurt ... love is`), and one after an article names a thing (`a Christian`).
+    if names.len() == 1 && !strong && confidence < 0.9 {
+        let single = word(&names[0]);
+        let article = [" a ", " an ", " the "].iter().any(|article| ends_with_ignore_case(lower_before, article)) || ["a ", "an ", "the "].iter().any(|article| lower_before.eq_ignore_ascii_case(article));
+        if article || lower_words.contains(text, single) {
+            return run_end;
+        }
+    }
+    out.push(span(PhiType::Name, span_start, span_end, confidence, "name"));
+    run_end
+}
+
+/// The lower-case words of a text, collected on first use so that each text is read once.
+#[derive(Default)]
+struct LowerWords<'t> {
+    words: Option<std::collections::HashSet<&'t str>>,
+}
+
+impl<'t> LowerWords<'t> {
+    /// Returns whether `text` contains `word` in lower case as a whole word.
+    fn contains(&mut self, text: &'t str, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        if lower == word {
+            return false;
+        }
+        let words = self.words.get_or_insert_with(|| {
+            text.split(|c: char| !(c.is_alphabetic() || c == '\''))
+                .filter(|part| !part.is_empty() && part.chars().all(char::is_lowercase))
+                .collect()
+        });
+        words.contains(lower.as_str())
+    }
+}
+
+/// Reads up to five capitalised words from `start`, joined by single spaces, initials
+/// (`Carolyn G. Jordan`), particles (`de la`) and hyphens or apostrophes inside a word.
+fn read_run(text: &str, start: usize) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut index = start;
+    while tokens.len() < 5 && index < bytes.len() && upper_at(text, index) {
+        let end = word_end(text, index);
+        if end == index {
+            break;
+        }
+        tokens.push(Token { start: index, end });
+        let mut next = end;
+        // An initial or a title with its period: `G.`, `Dr.`.
+        if bytes.get(next) == Some(&b'.') && (end - index <= 2 || lexicon::contains(TITLES, &text[index..end])) {
+            next += 1;
+        }
+        let spaces = text[next..].bytes().take_while(|byte| *byte == b' ').count();
+        if spaces == 0 || spaces > 2 {
+            break;
+        }
+        next += spaces;
+        // Particles between name words.
+        let mut probe = next;
+        for _ in 0..2 {
+            let particle_end = word_end(text, probe);
+            if particle_end > probe && lexicon::contains(PARTICLES, &text[probe..particle_end]) && text[probe..].starts_with(|c: char| c.is_lowercase()) && bytes.get(particle_end) == Some(&b' ') {
+                probe = particle_end + 1;
+            } else {
+                break;
+            }
+        }
+        if probe < bytes.len() && upper_at(text, probe) {
+            index = probe;
+        } else if next < bytes.len() && upper_at(text, next) {
+            index = next;
+        } else {
+            break;
+        }
+    }
+    tokens
+}
+
+/// Returns the end of the word at `start`: letters, with inner hyphens and apostrophes
+/// (`Ann-Marie`, `O'Brien`) but not a possessive `'s`.
+fn word_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        if c.is_alphabetic() {
+            end = start + offset + c.len_utf8();
+            continue;
+        }
+        if c == '-' || c == '\'' {
+            let next = chars.peek().map(|&(_, next)| next);
+            let possessive = c == '\'' && next == Some('s') && !text[start + offset + 2..].starts_with(char::is_alphabetic);
+            if next.is_some_and(char::is_alphabetic) && !possessive {
+                continue;
+            }
+        }
+        break;
+    }
+    end
+}
+
+fn is_credential_or_acronym(word: &str) -> bool {
+    lexicon::contains(CREDENTIALS, word) && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+        || (word.len() >= 2 && word.bytes().all(|byte| byte.is_ascii_uppercase()))
+}
+
+fn credential_after(after: &str) -> bool {
+    let rest = after.strip_prefix(", ").or_else(|| after.strip_prefix(' ')).unwrap_or("");
+    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    word.len() >= 2 && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2 && lexicon::contains(CREDENTIALS, &word)
+}
+
+fn state_after(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(", ").or_else(|| after.strip_prefix(' ')) else {
+        return false;
+    };
+    let code: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase()) && lexicon::contains(STATE_CODES, &code) {
+        return !rest[2..].starts_with(|c: char| c.is_alphanumeric());
+    }
+    if !after.starts_with(", ") || !code.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    if lexicon::contains(STATE_NAMES, &code) {
+        return true;
+    }
+    let two: String = rest.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    let two = two.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+    lexicon::contains(STATE_NAMES, two)
+}
+
+fn is_state(text: &str, start: usize, end: usize) -> bool {
+    let value = &text[start..end];
+    lexicon::contains(STATE_NAMES, value)
+}
+
+/// Returns whether a run is a place by its words alone: a known town or city, a town prefix or ending,
+/// or a geographic word (`Oak Harbor`, `Chapel Hill`).
+fn is_place_shape(words: &[&str]) -> bool {
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let lower = last.to_lowercase();
+    let ending = TOWN_ENDINGS_WORDS.iter().any(|ending| lower.len() > ending.len() + 2 && lower.ends_with(ending));
+    let geographic = words.len() >= 2 && ["harbor", "hill", "hills", "city", "beach", "springs", "valley", "park", "falls", "heights", "bay", "island", "rouge"].contains(&lower.as_str());
+    ending || geographic || (words.len() >= 2 && lexicon::contains(TOWN_PREFIXES, words[0])) || (words.len() == 1 && lexicon::contains(COMMON_TOWNS, last))
+}
+
+/// Town names by shape: `Jenkinsberg`, `South Danielhaven`, `Lake Donald`, `Springfield`.
+fn is_townish(words: &[&str], kinds: &[Word]) -> bool {
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let lower = last.to_lowercase();
+    let ending = TOWN_ENDINGS_WORDS.iter().any(|ending| lower.len() > ending.len() + 2 && lower.ends_with(ending));
+    let prefix = words.len() >= 2 && lexicon::contains(TOWN_PREFIXES, words[0]);
+    let common = words.len() == 1 && lexicon::contains(COMMON_TOWNS, last);
+    let unknown = kinds.iter().all(|kind| *kind == Word::Unknown);
+    let plausible = kinds.iter().all(|kind| *kind != Word::Common);
+    ending || prefix || common || (unknown && words.len() == 1) || (words.len() >= 2 && plausible && kinds.contains(&Word::Unknown))
+}
+
+/// Returns whether `text` ends with the lower-case ASCII `suffix`, ignoring ASCII case.
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len() && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// Returns the last word of `text` before trailing spaces, periods and commas.
+fn last_word(text: &str) -> &str {
+    let trimmed = text.trim_end_matches([' ', '.', ',']);
+    let start = trimmed.rfind(|c: char| !c.is_alphabetic()).map_or(0, |index| index + trimmed[index..].chars().next().map_or(1, char::len_utf8));
+    &trimmed[start..]
+}
+
+fn ends_with_title(before: &str) -> bool {
+    let word = last_word(before);
+    before.ends_with(' ') && lexicon::contains(TITLES, word) && !word.eq_ignore_ascii_case("sister")
+}
+
+fn ends_with_person_word(before: &str) -> bool {
+    before.ends_with(' ') && !before.trim_end().ends_with('.') && lexicon::contains(PERSON_WORDS, last_word(before))
+}
+
+fn is_sentence_start(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches([' ', '"', '\'', '(', '*', '-']);
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => matches!(c, '.' | '!' | '?' | ':' | '\n' | '\r' | '\t' | '|') || !c.is_ascii(),
+    }
+}
+
+/// Reports the town after a street line: `, Ashland, IL`, ` Georgetown, FL`.
+pub(super) fn town_after(text: &str, street_end: usize, out: &mut Vec<Found>) {
+    let rest = &text[street_end..];
+    let skip = if rest.starts_with(", ") { 2 } else if rest.starts_with(' ') { 1 } else { return };
+    let start = street_end + skip;
+    if !upper_at(text, start) {
+        return;
+    }
+    let tokens = read_run(text, start);
+    let Some(last) = tokens.get(tokens.len().min(3).wrapping_sub(1)) else {
+        return;
+    };
+    let end = last.end;
+    if lexicon::contains(STATE_NAMES, &text[start..end]) || (end - start == 2 && lexicon::contains(STATE_CODES, &text[start..end])) {
+        return;
+    }
+    if state_after(&text[end..]) {
+        out.push(span(PhiType::City, start, end, 0.9, "town"));
+    } else if skip == 2 && (text[end..].is_empty() || text[end..].starts_with(['.', ';', '\n'])) {
+        // `... at 16 Holly Cir, Port Megan.`: a town closing the sentence after the street.
+        out.push(span(PhiType::City, start, end, 0.75, "town"));
+    }
+}
+
+/// Returns the bounds of the name in a name column's value without a leading title and
+/// trailing credentials: `Dr. Ana Ruiz, PhD` gives `Ana Ruiz`.
+pub(super) fn strip_title_and_credentials(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    let value = &text[start..end];
+    let first_end = value.find([' ', '.']).unwrap_or(value.len());
+    if first_end < value.len() && lexicon::contains(TITLES, &value[..first_end]) {
+        start += first_end;
+        start += text[start..end].len() - text[start..end].trim_start_matches(['.', ' ']).len();
+    }
+    loop {
+        let value = &text[start..end];
+        let Some(cut) = value.rfind([',', ' ']) else {
+            break;
+        };
+        let last = value[cut + 1..].trim_end_matches('.');
+        if is_credential_or_acronym(last) && lexicon::contains(CREDENTIALS, last) {
+            end = start + value[..cut].trim_end_matches([',', ' ']).len();
+        } else {
+            break;
+        }
+    }
+    (start, end)
+}
