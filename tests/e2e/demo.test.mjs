@@ -157,7 +157,6 @@ describe("therapist flow", () => {
         await page.getByTestId("deid-summary").waitFor({ timeout: 60_000 });
         const preview = await page.getByTestId("deid-preview").textContent();
         assert.ok(expected.redacted.toString("utf8").startsWith(preview), "the preview is the start of the redacted file");
-        for (const text of expected.foundTexts) assert.ok(!preview.includes(text), "no found value is left in the preview");
         await chrome.screenshot(page, `${dataset.slug}-deidentified`);
         await chrome.screenshot(page, `${dataset.slug}-deid-step`, page.getByTestId("step-deid"));
 
