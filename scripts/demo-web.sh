@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The web demo on embedded defaults. It builds the npm package, the key server and the page.
-# Then it starts the key server (a fresh SQLite file, generated development keys, and demo
-# admin, therapist and researcher accounts whose passwords are printed at start), the upload
-# Worker under workerd (Miniflare), a loopback upload store and the page, and prints the URL. Everything
+# Then it starts the key server on a fresh SQLite file with generated development keys and
+# demo admin, therapist and researcher accounts, whose passwords it prints. It also starts the
+# upload Worker under workerd (Miniflare), a loopback upload store and the page, and prints
+# the page's URL. Everything
 # listens on 127.0.0.1 only. Stop it with Ctrl-C.
 #
 # Usage: scripts/demo-web.sh

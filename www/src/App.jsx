@@ -58,7 +58,9 @@ function Workspace({ config, session }) {
   const scanned = scan || !capabilities.scan;
   // The panels below continue the numbering of the upload steps on screen.
   let next = 1;
-  if (uploader) next = valid ? (scanned ? 5 : 3) : 2;
+  if (uploader && !valid) next = 2;
+  else if (uploader && !scanned) next = 3;
+  else if (uploader) next = 5;
 
   return (
     <>
