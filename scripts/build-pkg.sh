@@ -2,8 +2,9 @@
 # Builds the npm package `techdeck-guard` into pkg/: one wasm-pack build per entry, plus the entry
 # files and package.json from js/.
 #
-# Browsers get the default build (pkg/web, and pkg/bundler for bundlers): every feature but token
-# verification, under the size budget. Workers (pkg/edge) and Node (pkg/node) get every feature.
+# Browsers get the default build (pkg/web, and pkg/bundler for bundlers): no token verification
+# and no ZSTD Parquet pages, under the size budget. Workers (pkg/edge) and Node (pkg/node) get
+# every feature.
 #
 # Usage: scripts/build-pkg.sh [--dev]
 #   --dev   debug build without wasm-opt (faster, larger, for quick test runs)
@@ -20,8 +21,9 @@ out=pkg
 staging=target/wasm-pack
 rm -rf "$out" "$staging"
 mkdir -p "$out"
-# The crate's features for browsers: the defaults without `tokens`.
-browser_features=(--no-default-features --features zstd)
+# The crate's features for browsers: none of the optional ones (`tokens`, `zstd`), so that the
+# module stays under the size budget. scripts/size.mjs measures the same build.
+browser_features=(--no-default-features)
 build() {
   local name=$1 target=$2
   shift 2

@@ -28,7 +28,7 @@ const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUA
 console.log(`${optimized}: raw ${kib(bytes.length)}, gzip -9 ${kib(gzip)}, brotli q11 ${kib(brotli)}`);
 console.log(`budget: ${kib(BUDGET_GZIP_BYTES)} gzip; ${((100 * gzip) / BUDGET_GZIP_BYTES).toFixed(0)}% used`);
 
-execFileSync("wasm-pack", ["--quiet", "build", "--release", "--no-opt", "--target", "web", "--out-dir", "target/size", "--no-pack"], {
+execFileSync("wasm-pack", ["--quiet", "build", "--release", "--no-opt", "--target", "web", "--out-dir", "target/size", "--no-pack", "--", "--no-default-features"], {
   stdio: ["ignore", "ignore", "inherit"],
 });
 printCrateCosts(readFileSync(unoptimized));

@@ -138,7 +138,8 @@ impl Analyzer {
         let speaker = self.track_speaker(value, name.as_deref());
         let context = Context { field: name.as_deref(), speaker: speaker.as_deref() };
         let spans = self.scanner.scan_in(value.text, &context);
-        let spans = self.classify(value.text, &group, name.as_deref(), parent.as_deref(), spans);
+        let mut spans = self.classify(value.text, &group, name.as_deref(), parent.as_deref(), spans);
+        propagate(value.text, &mut spans);
         Some(Analysis { location, group, field: name, spans })
     }
 
@@ -545,6 +546,43 @@ impl TextScan {
     }
 }
 
+/// Shortest found text that [`propagate`] looks for elsewhere in a value, in bytes. Shorter ones
+/// (`Jo`, `12`) would mark ordinary text.
+const MIN_PROPAGATED_BYTES: usize = 4;
+
+/// Most distinct found texts that [`propagate`] looks for in one value, so a value with many
+/// findings costs at most this many passes over it.
+const MAX_PROPAGATED_TEXTS: usize = 32;
+
+/// Adds a span over every other occurrence, in the same value, of a text already found there, so
+/// that redaction leaves no copy that a recognizer missed (`gJuly 12, 2023` beside a found
+/// `July 12, 2023`).
+fn propagate(text: &str, spans: &mut Vec<Span>) {
+    let mut searched: Vec<&str> = Vec::new();
+    let mut added = Vec::new();
+    for span in spans.iter() {
+        let found = &text[span.start..span.end];
+        if found.len() < MIN_PROPAGATED_BYTES || searched.contains(&found) {
+            continue;
+        }
+        if searched.len() == MAX_PROPAGATED_TEXTS {
+            break;
+        }
+        searched.push(found);
+        for (start, _) in text.match_indices(found) {
+            let end = start + found.len();
+            let overlaps = spans.iter().chain(added.iter()).any(|other: &Span| other.start < end && start < other.end);
+            if !overlaps {
+                added.push(Span { start, end, ..*span });
+            }
+        }
+    }
+    if !added.is_empty() {
+        spans.extend(added);
+        spans.sort_by_key(|span| (span.start, span.end));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,6 +723,25 @@ mod tests {
         assert_eq!(first_row, expected);
         // Row 2 has an empty ZIP, which is no finding.
         assert!(!found.iter().any(|finding| finding.location == cell(2, "ZIP")));
+    }
+
+    #[test]
+    fn propagate_marks_every_copy() {
+        let text = "gJuly 12, 2023 July 12, 2023";
+        let found = Span { kind: PhiType::Date, start: 15, end: 28, confidence: 0.9, recognizer: "date" };
+        let mut spans = vec![found];
+        propagate(text, &mut spans);
+        let covered: Vec<(usize, usize)> = spans.iter().map(|span| (span.start, span.end)).collect();
+        assert_eq!(covered, [(1, 14), (15, 28)]);
+        assert!(spans.iter().all(|span| span.kind == PhiType::Date && span.recognizer == "date"));
+    }
+
+    #[test]
+    fn propagate_skips_short_texts() {
+        let text = "Jo met Jo";
+        let mut spans = vec![Span { kind: PhiType::Name, start: 0, end: 2, confidence: 0.9, recognizer: "name" }];
+        propagate(text, &mut spans);
+        assert_eq!(spans.len(), 1);
     }
 
     #[test]
