@@ -2,8 +2,8 @@
 # Sets up the machine and runs every test. The steps: lints, PostgreSQL and Redis for the key
 # server, native Rust tests (the key server's on both storage backends), the
 # wasm-bindgen tests in Node and headless Chromium, the npm package build and its size budget,
-# the JavaScript suite in Node, Chromium and workerd with the type surface check, and a short
-# fuzz run.
+# the JavaScript suite in Node, Chromium and workerd with the type surface check, the
+# end-to-end tests of the web demo, and a short fuzz run.
 #
 # Usage: scripts/test.sh            (FUZZ_SECONDS=N sets the fuzz time per target, default 20;
 #                                    FUZZ_SECONDS=0 skips fuzzing)
@@ -44,6 +44,9 @@ node scripts/size.mjs --check
 
 step "JavaScript suite in Node, Chromium and workerd"
 scripts/test-js.sh
+
+step "end-to-end tests of the web demo (key server, Worker, page in Chromium)"
+scripts/test-e2e.sh
 
 fuzz_seconds=${FUZZ_SECONDS:-20}
 fuzz_note=""
