@@ -225,11 +225,13 @@ fn is_unusual_word(dictionary: &Dictionary, word: &str) -> bool {
         && (!dictionary.contains(List::Safe, word) || dictionary.contains(List::First, word))
 }
 
-/// Reports a lower-case name that opens a chat message: `danilo came over`.
+/// Reports a lower-case name that opens a chat message: `danilo came over`. A word joined to
+/// what follows (`dev-intake-0001`, `dev_id`) opens an identifier, not a message.
 fn opening_name(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     let end = lower_word_end(text.as_bytes(), 0);
     let word = &text[..end];
-    if word.len() >= 3 && is_lower_name(dictionary, word) {
+    let ends_word = text[end..].chars().next().is_none_or(|next| next.is_whitespace() || ",;:!?".contains(next));
+    if word.len() >= 3 && ends_word && is_lower_name(dictionary, word) {
         out.push(span(PhiType::Name, 0, end, 0.6, "name_lower_case"));
     }
 }
