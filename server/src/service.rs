@@ -329,7 +329,7 @@ impl KeyServer {
             return Err(invalid_token());
         }
         let hash = tokens::refresh_token_hash(refresh_token);
-        let Some(record) = self.store.refresh_token(&hash).await? else {
+        let Some((record, user)) = self.store.refresh_token_with_user(&hash).await? else {
             self.audit(
                 &Event::new("anonymous", "refresh", "unknown_token", Outcome::Failure)
                     .reason("unknown_token"),
@@ -346,7 +346,7 @@ impl KeyServer {
             .await?;
             return Err(invalid_token());
         }
-        let user = match self.store.user_by_id(&record.user_id).await? {
+        let user = match user {
             Some(user) if !user.disabled => user,
             _ => {
                 self.audit(

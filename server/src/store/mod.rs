@@ -331,18 +331,33 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
+        row.map(|r| refresh_from_row(&r)).transpose()
+    }
+
+    /// Finds a refresh token by its hash, with the state of its family and its user, in one
+    /// query. The user is None when the account does not exist.
+    pub async fn refresh_token_with_user(
+        &self,
+        hash: &str,
+    ) -> Result<Option<(RefreshRecord, Option<UserRecord>)>> {
+        let row = sqlx::query(
+            "SELECT r.family_id, r.user_id, r.state, r.expires_at, r.rotated_at, r.successor, f.revoked_at,
+                    f.expires_at AS family_expires_at, u.id, u.username, u.password_hash, u.role,
+                    u.patients, u.disabled, u.not_before
+             FROM refresh_tokens r JOIN families f ON f.id = r.family_id
+             LEFT JOIN users u ON u.id = r.user_id WHERE r.hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         let Some(r) = row else { return Ok(None) };
-        let revoked_at: Option<i64> = r.try_get("revoked_at").map_err(db_error)?;
-        Ok(Some(RefreshRecord {
-            family_id: r.try_get("family_id").map_err(db_error)?,
-            user_id: r.try_get("user_id").map_err(db_error)?,
-            state: r.try_get("state").map_err(db_error)?,
-            expires_at: r.try_get("expires_at").map_err(db_error)?,
-            rotated_at: r.try_get("rotated_at").map_err(db_error)?,
-            successor: r.try_get("successor").map_err(db_error)?,
-            family_revoked: revoked_at.is_some(),
-            family_expires_at: r.try_get("family_expires_at").map_err(db_error)?,
-        }))
+        let user_id: Option<String> = r.try_get("id").map_err(db_error)?;
+        let user = match user_id {
+            Some(_) => Some(user_from_row(&r)?),
+            None => None,
+        };
+        Ok(Some((refresh_from_row(&r)?, user)))
     }
 
     /// Marks the refresh token `rotation.old_hash` as rotated and stores its successor and the
@@ -794,6 +809,20 @@ async fn bump_revocation_seq(tx: &mut Tx<'_>) -> Result<()> {
         .await
         .map_err(db_error)?;
     Ok(())
+}
+
+fn refresh_from_row(r: &AnyRow) -> Result<RefreshRecord> {
+    let revoked_at: Option<i64> = r.try_get("revoked_at").map_err(db_error)?;
+    Ok(RefreshRecord {
+        family_id: r.try_get("family_id").map_err(db_error)?,
+        user_id: r.try_get("user_id").map_err(db_error)?,
+        state: r.try_get("state").map_err(db_error)?,
+        expires_at: r.try_get("expires_at").map_err(db_error)?,
+        rotated_at: r.try_get("rotated_at").map_err(db_error)?,
+        successor: r.try_get("successor").map_err(db_error)?,
+        family_revoked: revoked_at.is_some(),
+        family_expires_at: r.try_get("family_expires_at").map_err(db_error)?,
+    })
 }
 
 fn user_from_row(r: &AnyRow) -> Result<UserRecord> {
