@@ -5,6 +5,8 @@
 #
 # Usage: bench/keyserver.sh [SECONDS] [CONCURRENCY]     (defaults 5 and 16)
 # Needs PostgreSQL on 127.0.0.1:5432 (scripts/services.sh starts it) and curl.
+# KEYSERVER_BENCH_BIN=DIR runs DIR/techdeck-keyserver and DIR/load instead of building them,
+# for comparing two builds in alternating runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
@@ -13,9 +15,14 @@ users=16
 password="bench password $RANDOM$RANDOM"
 target=${CARGO_TARGET_DIR:-target}/bench-server
 
-cargo build --quiet --profile bench-server -p techdeck-keyserver --bin techdeck-keyserver --example load
-server=$target/techdeck-keyserver
-load=$target/examples/load
+if [[ -n "${KEYSERVER_BENCH_BIN:-}" ]]; then
+  server=$KEYSERVER_BENCH_BIN/techdeck-keyserver
+  load=$KEYSERVER_BENCH_BIN/load
+else
+  cargo build --quiet --profile bench-server -p techdeck-keyserver --bin techdeck-keyserver --example load
+  server=$target/techdeck-keyserver
+  load=$target/examples/load
+fi
 
 work=$(mktemp -d)
 pg_db="keyserver_bench_$$"

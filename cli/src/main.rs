@@ -14,6 +14,7 @@ use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod keyserver;
 mod seal;
 
 use clap::{Parser, Subcommand};

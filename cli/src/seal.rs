@@ -1,5 +1,5 @@
 //! The `keygen`, `encrypt`, `decrypt` and `inspect` commands: the encrypted file format of
-//! `docs/format.md` on the command line, with a local key file in place of the key server.
+//! `docs/format.md` on the command line, with keys from a local key file or from the key server.
 //!
 //! # Key file
 //!
@@ -13,6 +13,13 @@
 //! `encrypt` draws a fresh data key for every file and stores it in the header wrapped under
 //! the KEK, bound to the dataset id, the key id and `kek_version`. `decrypt` unwraps it with
 //! the same key file.
+//!
+//! # Key server
+//!
+//! With `--key-server URL --token T`, `encrypt` requests a data key from the key server and the
+//! header stores only the dataset id and the server's key id (key source "reference").
+//! `decrypt` asks the server to unwrap that key, which it does only for callers its access
+//! rules allow. [`crate::keyserver`] is the HTTP client.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
@@ -22,9 +29,11 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use serde_json::{json, Value};
 use techdeck_guard::seal::file::{
-    Decryptor, EncryptOptions, Encryptor, Header, KeySource, Level, DEFAULT_CHUNK_SIZE,
+    Decryptor, EncryptOptions, Encryptor, Header, KeySource, Level, Unlock, DEFAULT_CHUNK_SIZE,
 };
 use techdeck_guard::seal::{self, Kek, Key, KEY_LEN};
+
+use crate::keyserver::KeyServerClient;
 
 /// Size of each read from the input file.
 const READ_CHUNK_BYTES: usize = 1 << 20;
@@ -46,18 +55,18 @@ pub struct KeygenArgs {
     kek_version: u32,
 }
 
-/// The source of the key: a local key file, or the key server (not supported yet).
+/// The source of the key: a local key file, or the key server.
 #[derive(clap::Args)]
 pub struct KeyArgs {
     /// A key file written by `techdeck-guard keygen`.
     #[arg(long, value_name = "FILE", required_unless_present = "key_server", conflicts_with = "key_server")]
     key_file: Option<PathBuf>,
 
-    /// The key server's base URL. Not supported yet: use --key-file.
+    /// The key server's base URL, such as https://keys.example.org (http:// is accepted too).
     #[arg(long, value_name = "URL", requires = "token")]
     key_server: Option<String>,
 
-    /// The bearer token for --key-server.
+    /// The access token for --key-server, from the key server's /v1/login.
     #[arg(long, value_name = "TOKEN", env = "TECHDECK_GUARD_TOKEN", hide_env_values = true)]
     token: Option<String>,
 }
@@ -78,8 +87,9 @@ pub struct EncryptArgs {
     #[arg(long, value_name = "ID")]
     dataset_id: Option<String>,
 
-    /// The key id recorded in the header (1 to 255 bytes). A random id when absent.
-    #[arg(long, value_name = "ID")]
+    /// The key id recorded in the header (1 to 255 bytes). A random id when absent. With
+    /// --key-server the server chooses the key id.
+    #[arg(long, value_name = "ID", conflicts_with = "key_server")]
     key_id: Option<String>,
 
     /// The encryption level: standard, enhanced or maximum.
@@ -129,17 +139,32 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Encrypts a file under a fresh data key wrapped with the KEK.
+/// Encrypts a file under a fresh data key, wrapped with the KEK into the header or held by
+/// the key server.
 pub fn encrypt(args: &EncryptArgs) -> Result<(), String> {
     reject_existing(&args.out)?;
-    let kek = load_kek(&args.key)?;
     let level: Level = args.level.parse().map_err(|error| {
         format!("{error}\nhint: pass --level standard, --level enhanced or --level maximum")
     })?;
     let dataset_id = args.dataset_id.clone().map_or_else(|| random_id("dataset"), Ok)?;
-    let key_id = args.key_id.clone().map_or_else(|| random_id("key"), Ok)?;
-    let options = EncryptOptions { dataset_id: &dataset_id, key_id: &key_id, level, chunk_size: args.chunk_size };
-    let mut encryptor = Encryptor::with_kek(&kek, &options).map_err(|error| error.to_string())?;
+    let chunk_size = args.chunk_size;
+
+    let (mut encryptor, key_id) = match key_server_client(&args.key)? {
+        Some(client) => {
+            let generated = client.generate_data_key(&dataset_id)?;
+            let options = EncryptOptions { dataset_id: &dataset_id, key_id: &generated.key_id, level, chunk_size };
+            let encryptor = Encryptor::new(&generated.data_key, KeySource::Reference, &options)
+                .map_err(|error| error.to_string())?;
+            (encryptor, generated.key_id)
+        }
+        None => {
+            let kek = load_kek(&args.key)?;
+            let key_id = args.key_id.clone().map_or_else(|| random_id("key"), Ok)?;
+            let options = EncryptOptions { dataset_id: &dataset_id, key_id: &key_id, level, chunk_size };
+            let encryptor = Encryptor::with_kek(&kek, &options).map_err(|error| error.to_string())?;
+            (encryptor, key_id)
+        }
+    };
 
     transform_file(&args.file, &args.out, false, &mut encryptor)?;
     eprintln!("encrypted {} to {} (dataset id {dataset_id}, key id {key_id}, level {level})", args.file.display(), args.out.display());
@@ -150,8 +175,26 @@ pub fn encrypt(args: &EncryptArgs) -> Result<(), String> {
 /// only after the final chunk has verified and deleted on any error.
 pub fn decrypt(args: &DecryptArgs) -> Result<(), String> {
     reject_existing(&args.out)?;
-    let kek = load_kek(&args.key)?;
-    let mut decryptor = Decryptor::with_kek(kek);
+    let header = read_header(&args.file)?;
+    let unlock = match (header.key_source(), key_server_client(&args.key)?) {
+        (KeySource::Reference, Some(client)) => {
+            Unlock::DataKey(client.unwrap_data_key(header.dataset_id(), header.key_id())?)
+        }
+        (KeySource::Reference, None) => {
+            return Err(format!(
+                "the key server holds the key of {}\nhint: pass --key-server URL and --token TOKEN",
+                args.file.display()
+            ))
+        }
+        (KeySource::Wrapped(_), Some(_)) => {
+            return Err(format!(
+                "{} carries its data key wrapped in the header, not on a key server\nhint: pass --key-file with the key file it was encrypted with",
+                args.file.display()
+            ))
+        }
+        (KeySource::Wrapped(_), None) => Unlock::Kek(load_kek(&args.key)?),
+    };
+    let mut decryptor = Decryptor::new(unlock);
     transform_file(&args.file, &args.out, true, &mut decryptor)?;
     eprintln!("decrypted {} to {}", args.file.display(), args.out.display());
     Ok(())
@@ -223,14 +266,8 @@ fn transform_file<T: Transform>(
 /// Prints the header of an encrypted file. The header contains no secret, and the wrapped key
 /// is shown only by its length.
 pub fn inspect(args: &InspectArgs) -> Result<(), String> {
-    let mut file = File::open(&args.file).map_err(|error| format!("cannot open {}: {error}", args.file.display()))?;
-    let size = file.metadata().map(|metadata| metadata.len()).unwrap_or(0);
-    let mut prefix = Vec::new();
-    (&mut file)
-        .take(techdeck_guard::limits::MAX_SEAL_HEADER_BYTES as u64)
-        .read_to_end(&mut prefix)
-        .map_err(|error| format!("cannot read {}: {error}", args.file.display()))?;
-    let header = Header::parse(&prefix).map_err(|error| format!("cannot inspect {}: {error}", args.file.display()))?;
+    let size = fs::metadata(&args.file).map(|metadata| metadata.len()).unwrap_or(0);
+    let header = read_header(&args.file)?;
 
     let (source, wrapped_len) = match header.key_source() {
         KeySource::Wrapped(wrapped) => ("wrapped", wrapped.len()),
@@ -276,11 +313,24 @@ fn print_header(out: &mut impl Write, path: &Path, value: &Value) -> io::Result<
     Ok(())
 }
 
+/// Reads and parses the header at the start of an encrypted file.
+fn read_header(path: &Path) -> Result<Header, String> {
+    let file = File::open(path).map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+    let mut prefix = Vec::new();
+    file.take(techdeck_guard::limits::MAX_SEAL_HEADER_BYTES as u64)
+        .read_to_end(&mut prefix)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    Header::parse(&prefix).map_err(|error| format!("cannot read the header of {}: {error}", path.display()))
+}
+
+/// Returns a key server client when `--key-server` is given.
+fn key_server_client(args: &KeyArgs) -> Result<Option<KeyServerClient>, String> {
+    let Some(url) = &args.key_server else { return Ok(None) };
+    let token = args.token.as_deref().ok_or("missing --token: --key-server needs an access token")?;
+    KeyServerClient::new(url, token).map(Some)
+}
+
 fn load_kek(args: &KeyArgs) -> Result<Kek, String> {
-    if args.key_server.is_some() {
-        // NOTE: fetching keys from the key server comes with the key server's client.
-        return Err("--key-server is not supported yet\nhint: pass --key-file with a key file from `techdeck-guard keygen`".to_owned());
-    }
     let path = args.key_file.as_ref().ok_or("missing --key-file")?;
     let invalid = |problem: &str| format!("invalid key file {}: {problem}", path.display());
     let file = File::open(path).map_err(|error| format!("cannot open key file {}: {error}", path.display()))?;

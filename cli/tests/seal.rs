@@ -173,9 +173,18 @@ fn bad_options_rejected() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown encryption level"), "{}", stderr(&output));
 
+    let output = run(&["encrypt", &input, "--out", &out, "--key-server", "ftp://127.0.0.1", "--token", "t"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("the URL must start with http:// or https://"), "{}", stderr(&output));
+
     let output = run(&["encrypt", &input, "--out", &out, "--key-server", "http://127.0.0.1:9", "--token", "t"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("--key-server is not supported yet"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("generating a data key failed: cannot reach the key server at http://127.0.0.1:9"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!Path::new(&out).exists());
 
     let output = run(&["encrypt", &input, "--out", &out, "--key-file", &key, "--chunk-size", "5000"]);
     assert!(stderr(&output).contains("invalid chunk size"), "{}", stderr(&output));

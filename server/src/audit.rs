@@ -83,7 +83,21 @@ impl<'a> Event<'a> {
         self
     }
 
-    fn detail(&self) -> String {
+    /// Returns the record fields of this event at time `now`, with `detail` from
+    /// [`Event::detail`].
+    pub(crate) fn insert<'b>(&'b self, detail: &'b str, now: i64) -> AuditInsert<'b> {
+        AuditInsert {
+            at: now,
+            actor: self.actor,
+            action: self.action,
+            resource: self.resource,
+            outcome: self.outcome.as_str(),
+            detail,
+        }
+    }
+
+    /// Serializes the identifiers and reason of this event as the record's JSON detail.
+    pub(crate) fn detail(&self) -> String {
         let mut detail = serde_json::Map::new();
         if let Some(jti) = self.jti {
             detail.insert("jti".into(), json!(jti));
@@ -133,19 +147,31 @@ pub async fn append(
     now: i64,
 ) -> Result<i64, ApiError> {
     let detail = event.detail();
-    let insert = AuditInsert {
-        at: now,
-        actor: event.actor,
-        action: event.action,
-        resource: event.resource,
-        outcome: event.outcome.as_str(),
-        detail: &detail,
-    };
+    let insert = event.insert(&detail, now);
     let (seq, hash) = store.append_audit(&insert, |prev, seq| chain_hash(prev, seq, &insert)).await?;
-    if checkpoint_every > 0 && seq as u64 % checkpoint_every == 0 {
-        write_checkpoint(store, keyring, seq, &hash, now).await?;
-    }
+    checkpoint_if_due(store, keyring, checkpoint_every, seq, &hash, now).await?;
     Ok(seq)
+}
+
+/// Writes a signed checkpoint of record `seq` when it falls on the `checkpoint_every`
+/// interval. Callers that append a record inside their own transaction call this after the
+/// commit.
+///
+/// # Errors
+///
+/// `INTERNAL` when signing or the store fails.
+pub async fn checkpoint_if_due(
+    store: &Store,
+    keyring: &Keyring,
+    checkpoint_every: u64,
+    seq: i64,
+    hash: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    if checkpoint_every > 0 && seq as u64 % checkpoint_every == 0 {
+        write_checkpoint(store, keyring, seq, hash, now).await?;
+    }
+    Ok(())
 }
 
 async fn write_checkpoint(

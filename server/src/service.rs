@@ -329,7 +329,7 @@ impl KeyServer {
             return Err(invalid_token());
         }
         let hash = tokens::refresh_token_hash(refresh_token);
-        let Some(record) = self.store.refresh_token(&hash).await? else {
+        let Some((record, user)) = self.store.refresh_token_with_user(&hash).await? else {
             self.audit(
                 &Event::new("anonymous", "refresh", "unknown_token", Outcome::Failure)
                     .reason("unknown_token"),
@@ -346,7 +346,7 @@ impl KeyServer {
             .await?;
             return Err(invalid_token());
         }
-        let user = match self.store.user_by_id(&record.user_id).await? {
+        let user = match user {
             Some(user) if !user.disabled => user,
             _ => {
                 self.audit(
@@ -368,33 +368,36 @@ impl KeyServer {
         let new_token = tokens::new_refresh_token();
         let new_hash = tokens::refresh_token_hash(&new_token);
         let access = self.issue(&user, &record.family_id, context, now)?;
-        let rotated = self
-            .store
-            .rotate_refresh(&Rotation {
-                old_hash: &hash,
-                expect_successor,
-                new_hash: &new_hash,
-                family_id: &record.family_id,
-                user_id: &user.id,
-                now,
-                // Rotation does not extend the session, which ends JWT_REFRESH_EXPIRATION_DAYS
-                // after login.
-                expires_at: record.family_expires_at,
-                access_jti: &access.jti,
-                access_expires_at: access.expires_at as i64,
-            })
-            .await?;
-        if !rotated {
-            // Another request rotated this token (or its successor) first: a concurrent use
-            // of one refresh token is treated as reuse.
-            return self.reuse_detected(&record.user_id, &record.family_id, now).await;
-        }
-        let reason = if expect_successor.is_some() { Some("grace_retry") } else { None };
         let mut event = Event::new(&user.id, "refresh", &record.family_id, Outcome::Success)
             .jti(&access.jti)
             .kid(&access.kid);
-        event.reason = reason;
-        self.audit(&event).await?;
+        event.reason = expect_successor.map(|_| "grace_retry");
+        let detail = event.detail();
+        let audit_record = event.insert(&detail, now);
+        let rotation = Rotation {
+            old_hash: &hash,
+            expect_successor,
+            new_hash: &new_hash,
+            family_id: &record.family_id,
+            user_id: &user.id,
+            now,
+            // Rotation does not extend the session, which ends JWT_REFRESH_EXPIRATION_DAYS
+            // after login.
+            expires_at: record.family_expires_at,
+            access_jti: &access.jti,
+            access_expires_at: access.expires_at as i64,
+        };
+        let appended = self
+            .store
+            .rotate_refresh(&rotation, &audit_record, |prev, seq| audit::chain_hash(prev, seq, &audit_record))
+            .await?;
+        let Some((seq, chain_hash)) = appended else {
+            // Another request rotated this token (or its successor) first: a concurrent use
+            // of one refresh token is treated as reuse.
+            return self.reuse_detected(&record.user_id, &record.family_id, now).await;
+        };
+        audit::checkpoint_if_due(&self.store, &self.keyring, self.config.audit_checkpoint_every, seq, &chain_hash, now)
+            .await?;
         Ok(self.token_response(access.token, new_token))
     }
 
@@ -451,15 +454,11 @@ impl KeyServer {
             Err(e) if e.kind() == ErrorKind::InvalidToken => return Ok(None),
             Err(e) => return Err(e),
         };
-        if self.store.is_revoked(&verified.jti).await? {
-            return Ok(None);
-        }
-        match self.store.user_by_id(&verified.sub).await? {
-            Some(user) if !user.disabled && verified.issued_at as i64 >= user.not_before => {
-                Ok(Some(verified))
-            }
-            _ => Ok(None),
-        }
+        // Read on every request, not cached, so a revocation or log-out on any instance
+        // applies to the next request.
+        let active =
+            self.store.access_token_active(&verified.jti, &verified.sub, verified.issued_at as i64).await?;
+        Ok(active.then_some(verified))
     }
 
     /// Revokes a token (RFC 7009). An access token joins the deny-list until it expires; a

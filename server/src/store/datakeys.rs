@@ -30,7 +30,7 @@ impl Store {
         .bind(i64::from(version))
         .bind(sealed)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(done.rows_affected() == 1)
@@ -64,7 +64,7 @@ impl Store {
     pub async fn set_kek_min_decrypt_version(&self, version: u32) -> Result<()> {
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'kek_min_decrypt_version'")
             .bind(i64::from(version))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(db_error)?;
         Ok(())
@@ -82,7 +82,7 @@ impl Store {
         .bind(patients)
         .bind(i64::from(dataset.anonymized))
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         self.dataset(&dataset.id).await?.ok_or_else(|| db_error(sqlx::Error::RowNotFound))
@@ -123,7 +123,7 @@ impl Store {
         .bind(i64::from(kek_version))
         .bind(wrapped)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(())
@@ -164,7 +164,7 @@ impl Store {
         .bind(wrapped)
         .bind(dataset_id)
         .bind(key_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(done.rows_affected() == 1)
@@ -180,7 +180,7 @@ impl Store {
         .bind(now)
         .bind(dataset_id)
         .bind(key_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(done.rows_affected() == 1)
@@ -200,7 +200,7 @@ impl Store {
         .bind(dataset_id)
         .bind(conversation_id)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(done.rows_affected() == 1)

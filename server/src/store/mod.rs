@@ -27,10 +27,15 @@ pub enum Backend {
     Postgres,
 }
 
-/// The connection pool and the backend it points at.
+/// The connection pools and the backend they point at.
 #[derive(Clone)]
 pub struct Store {
+    /// Connections for reads outside a transaction.
     pool: AnyPool,
+    /// Connections for writes. On SQLite this is one connection, so writers queue in the pool
+    /// in arrival order instead of retrying against the file lock with the busy timeout's
+    /// sleeps. On PostgreSQL it is the same pool as `pool`.
+    writer: AnyPool,
     backend: Backend,
 }
 
@@ -114,21 +119,24 @@ impl Store {
         // WAL lets readers run beside the single writer. synchronous=NORMAL keeps every
         // committed transaction through a process crash; only a power loss can drop the last
         // commits, which docs/limitations.md states.
-        let pool = AnyPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(|conn, _| {
-                Box::pin(async move {
-                    sqlx::query("PRAGMA journal_mode=WAL").execute(&mut *conn).await?;
-                    sqlx::query("PRAGMA synchronous=NORMAL").execute(&mut *conn).await?;
-                    sqlx::query("PRAGMA busy_timeout=10000").execute(&mut *conn).await?;
-                    Ok(())
+        let options = Self::options(&url)?;
+        // The busy timeout still covers other processes, such as `user add` beside `serve`.
+        let open = |connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::query("PRAGMA journal_mode=WAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA synchronous=NORMAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout=10000").execute(&mut *conn).await?;
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(Self::options(&url)?)
-            .await
-            .map_err(db_error)?;
-        Self::migrated(pool, Backend::Sqlite).await
+        };
+        let writer = open(1).connect_with(options.clone()).await.map_err(db_error)?;
+        let pool = open(8).connect_with(options).await.map_err(db_error)?;
+        Self::migrated(pool, writer, Backend::Sqlite).await
     }
 
     /// Connects to the PostgreSQL database at `url` and brings its schema up to date.
@@ -143,7 +151,7 @@ impl Store {
             .connect_with(Self::options(url)?)
             .await
             .map_err(db_error)?;
-        Self::migrated(pool, Backend::Postgres).await
+        Self::migrated(pool.clone(), pool, Backend::Postgres).await
     }
 
     fn options(url: &str) -> Result<AnyConnectOptions> {
@@ -151,8 +159,8 @@ impl Store {
         AnyConnectOptions::from_str(url).map_err(db_error)
     }
 
-    async fn migrated(pool: AnyPool, backend: Backend) -> Result<Store> {
-        let store = Store { pool, backend };
+    async fn migrated(pool: AnyPool, writer: AnyPool, backend: Backend) -> Result<Store> {
+        let store = Store { pool, writer, backend };
         store.migrate().await?;
         Ok(store)
     }
@@ -163,7 +171,7 @@ impl Store {
     }
 
     async fn migrate(&self) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
         if self.backend == Backend::Postgres {
             // Two instances starting together must not run the same migration twice.
             sqlx::query("SELECT pg_advisory_xact_lock(7301)").execute(&mut *tx).await.map_err(db_error)?;
@@ -220,7 +228,7 @@ impl Store {
         .bind(patients)
         .bind(i64::from(user.disabled))
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         if done.rows_affected() == 0 {
@@ -252,7 +260,7 @@ impl Store {
     /// Sets a user's not-before time, so every token issued earlier is rejected, and revokes
     /// the user's refresh families. Returns false when the user does not exist.
     pub async fn log_out_everywhere(&self, user_id: &str, now: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
         let done = sqlx::query("UPDATE users SET not_before = $1 WHERE id = $2")
             .bind(now)
             .bind(user_id)
@@ -289,7 +297,7 @@ impl Store {
     /// Starts a refresh family (one login session) with its first refresh token and access
     /// token, in one transaction.
     pub async fn start_family(&self, start: &SessionStart<'_>) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
         sqlx::query("INSERT INTO families (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(start.family_id)
             .bind(start.user_id)
@@ -323,27 +331,50 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
+        row.map(|r| refresh_from_row(&r)).transpose()
+    }
+
+    /// Finds a refresh token by its hash, with the state of its family and its user, in one
+    /// query. The user is None when the account does not exist.
+    pub async fn refresh_token_with_user(
+        &self,
+        hash: &str,
+    ) -> Result<Option<(RefreshRecord, Option<UserRecord>)>> {
+        let row = sqlx::query(
+            "SELECT r.family_id, r.user_id, r.state, r.expires_at, r.rotated_at, r.successor, f.revoked_at,
+                    f.expires_at AS family_expires_at, u.id, u.username, u.password_hash, u.role,
+                    u.patients, u.disabled, u.not_before
+             FROM refresh_tokens r JOIN families f ON f.id = r.family_id
+             LEFT JOIN users u ON u.id = r.user_id WHERE r.hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         let Some(r) = row else { return Ok(None) };
-        let revoked_at: Option<i64> = r.try_get("revoked_at").map_err(db_error)?;
-        Ok(Some(RefreshRecord {
-            family_id: r.try_get("family_id").map_err(db_error)?,
-            user_id: r.try_get("user_id").map_err(db_error)?,
-            state: r.try_get("state").map_err(db_error)?,
-            expires_at: r.try_get("expires_at").map_err(db_error)?,
-            rotated_at: r.try_get("rotated_at").map_err(db_error)?,
-            successor: r.try_get("successor").map_err(db_error)?,
-            family_revoked: revoked_at.is_some(),
-            family_expires_at: r.try_get("family_expires_at").map_err(db_error)?,
-        }))
+        let user_id: Option<String> = r.try_get("id").map_err(db_error)?;
+        let user = match user_id {
+            Some(_) => Some(user_from_row(&r)?),
+            None => None,
+        };
+        Ok(Some((refresh_from_row(&r)?, user)))
     }
 
     /// Marks the refresh token `rotation.old_hash` as rotated and stores its successor and the
     /// new access token, if and only if the old token was still active (or, for a grace
-    /// retry, if `rotation.expect_successor` is still active). Returns false when another
-    /// request rotated it first; the conditional update makes this atomic on both backends
-    /// and across instances.
-    pub async fn rotate_refresh(&self, rotation: &Rotation<'_>) -> Result<bool> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+    /// retry, if `rotation.expect_successor` is still active). The conditional update makes
+    /// this atomic on both backends and across instances.
+    ///
+    /// The rotation's audit record is appended in the same transaction, so a rotation is never
+    /// committed without its record and the request costs one commit. Returns the record's
+    /// sequence number and hash, or None when another request rotated the token first.
+    pub async fn rotate_refresh(
+        &self,
+        rotation: &Rotation<'_>,
+        record: &AuditInsert<'_>,
+        link: impl Fn(&str, i64) -> String,
+    ) -> Result<Option<(i64, String)>> {
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
 
         let target = rotation.expect_successor.unwrap_or(rotation.old_hash);
         let claimed = sqlx::query(
@@ -357,7 +388,7 @@ impl Store {
         .await
         .map_err(db_error)?;
         if claimed.rows_affected() != 1 {
-            return Ok(false);
+            return Ok(None);
         }
 
         insert_refresh(
@@ -377,14 +408,16 @@ impl Store {
             rotation.access_expires_at,
         )
         .await?;
+        // The chain head is locked last, so concurrent rotations hold it only briefly.
+        let appended = append_audit_in(&mut tx, record, link).await?;
         tx.commit().await.map_err(db_error)?;
-        Ok(true)
+        Ok(Some(appended))
     }
 
     /// Revokes a refresh family: its refresh tokens stop working and its unexpired access
     /// tokens join the deny-list. Returns false when it was revoked already.
     pub async fn revoke_family(&self, family_id: &str, now: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
         let done = sqlx::query("UPDATE families SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(family_id)
@@ -423,7 +456,7 @@ impl Store {
 
     /// Adds a token id to the deny-list until `expires_at`. Returns false when it was there.
     pub async fn revoke_jti(&self, jti: &str, expires_at: i64, now: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
         let done = sqlx::query(
             "INSERT INTO revoked_tokens (jti, expires_at, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING",
         )
@@ -450,10 +483,31 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// Tells in one query whether the access token `jti` of user `user_id` may still be
+    /// accepted: not on the deny-list, the user present and enabled, and `issued_at` not
+    /// before the user's not-before time.
+    pub async fn access_token_active(&self, jti: &str, user_id: &str, issued_at: i64) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT u.disabled, u.not_before,
+                    (SELECT COUNT(*) FROM revoked_tokens WHERE jti = $1) AS revoked
+             FROM users u WHERE u.id = $2",
+        )
+        .bind(jti)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else { return Ok(false) };
+        let disabled: i64 = row.try_get("disabled").map_err(db_error)?;
+        let not_before: i64 = row.try_get("not_before").map_err(db_error)?;
+        let revoked: i64 = row.try_get("revoked").map_err(db_error)?;
+        Ok(revoked == 0 && disabled == 0 && issued_at >= not_before)
+    }
+
     /// Lists the revoked token ids that have not expired at `now`, with their expiry, and the
     /// revocation sequence number.
     pub async fn revoked_list(&self, now: i64) -> Result<(i64, Vec<(String, i64)>)> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
         let seq: i64 = sqlx::query("SELECT value FROM counters WHERE name = 'revocation_seq'")
             .fetch_one(&mut *tx)
             .await
@@ -484,7 +538,7 @@ impl Store {
             "DELETE FROM refresh_tokens WHERE expires_at <= $1",
         ] {
             removed +=
-                sqlx::query(statement).bind(now).execute(&self.pool).await.map_err(db_error)?.rows_affected();
+                sqlx::query(statement).bind(now).execute(&self.writer).await.map_err(db_error)?.rows_affected();
         }
         Ok(removed)
     }
@@ -501,7 +555,7 @@ impl Store {
         .bind(&key.public_key)
         .bind(&key.sealed_private_key)
         .bind(key.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(())
@@ -514,7 +568,7 @@ impl Store {
             .bind(now)
             .bind(verify_until)
             .bind(keep)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(db_error)?;
         Ok(())
@@ -552,38 +606,10 @@ impl Store {
         record: &AuditInsert<'_>,
         link: impl Fn(&str, i64) -> String,
     ) -> Result<(i64, String)> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let seq: i64 = head.try_get("seq").map_err(db_error)?;
-        let prev_hash: String = head.try_get("hash").map_err(db_error)?;
-        let hash = link(&prev_hash, seq);
-
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, resource, outcome, detail, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(seq)
-        .bind(record.at)
-        .bind(record.actor)
-        .bind(record.action)
-        .bind(record.resource)
-        .bind(record.outcome)
-        .bind(record.detail)
-        .bind(&prev_hash)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let mut tx = self.writer.begin().await.map_err(db_error)?;
+        let appended = append_audit_in(&mut tx, record, link).await?;
         tx.commit().await.map_err(db_error)?;
-        Ok((seq, hash))
+        Ok(appended)
     }
 
     /// Reads up to `limit` audit records with a sequence number above `after`, in order.
@@ -611,7 +637,7 @@ impl Store {
     pub async fn purge_audit(&self, before: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM audit_log WHERE at < $1")
             .bind(before)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(db_error)?;
         Ok(done.rows_affected())
@@ -628,7 +654,7 @@ impl Store {
         .bind(checkpoint.at)
         .bind(&checkpoint.kid)
         .bind(&checkpoint.signature)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db_error)?;
         Ok(())
@@ -656,7 +682,7 @@ impl Store {
     /// Runs a raw statement; tests use it to tamper with rows.
     #[doc(hidden)]
     pub async fn execute_raw(&self, statement: &str) -> Result<u64> {
-        Ok(sqlx::query(statement).execute(&self.pool).await.map_err(db_error)?.rows_affected())
+        Ok(sqlx::query(statement).execute(&self.writer).await.map_err(db_error)?.rows_affected())
     }
 }
 
@@ -739,12 +765,64 @@ async fn insert_access(
     Ok(())
 }
 
+/// Appends one audit record inside `tx`, locking the chain head row with its first statement.
+async fn append_audit_in(
+    tx: &mut Tx<'_>,
+    record: &AuditInsert<'_>,
+    link: impl Fn(&str, i64) -> String,
+) -> Result<(i64, String)> {
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    let seq: i64 = head.try_get("seq").map_err(db_error)?;
+    let prev_hash: String = head.try_get("hash").map_err(db_error)?;
+    let hash = link(&prev_hash, seq);
+
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, resource, outcome, detail, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(seq)
+    .bind(record.at)
+    .bind(record.actor)
+    .bind(record.action)
+    .bind(record.resource)
+    .bind(record.outcome)
+    .bind(record.detail)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok((seq, hash))
+}
+
 async fn bump_revocation_seq(tx: &mut Tx<'_>) -> Result<()> {
     sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'revocation_seq'")
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
     Ok(())
+}
+
+fn refresh_from_row(r: &AnyRow) -> Result<RefreshRecord> {
+    let revoked_at: Option<i64> = r.try_get("revoked_at").map_err(db_error)?;
+    Ok(RefreshRecord {
+        family_id: r.try_get("family_id").map_err(db_error)?,
+        user_id: r.try_get("user_id").map_err(db_error)?,
+        state: r.try_get("state").map_err(db_error)?,
+        expires_at: r.try_get("expires_at").map_err(db_error)?,
+        rotated_at: r.try_get("rotated_at").map_err(db_error)?,
+        successor: r.try_get("successor").map_err(db_error)?,
+        family_revoked: revoked_at.is_some(),
+        family_expires_at: r.try_get("family_expires_at").map_err(db_error)?,
+    })
 }
 
 fn user_from_row(r: &AnyRow) -> Result<UserRecord> {
