@@ -1,6 +1,173 @@
 /* tslint:disable */
 /* eslint-disable */
 
+/** A Safe Harbor identifier type code. */
+export type PhiTypeCode =
+| "NAME"
+| "ADDRESS"
+| "CITY"
+| "ZIP"
+| "DATE"
+| "AGE_OVER_89"
+| "PHONE"
+| "FAX"
+| "EMAIL"
+| "SSN"
+| "MRN"
+| "HEALTH_PLAN_ID"
+| "ACCOUNT_NUMBER"
+| "LICENSE_NUMBER"
+| "VEHICLE_ID"
+| "DEVICE_ID"
+| "URL"
+| "IP_ADDRESS"
+| "OTHER_ID";
+
+/** A de-identification operator. */
+export type DeidOperator = "tag" | "mask" | "remove" | "hash" | "pseudonym" | "surrogate" | "shift" | "keep";
+
+/** The format of a file to scan or redact. */
+export type DeidFormat = "csv" | "json" | "jsonl" | "parquet" | "text";
+
+/** Progress of a streaming scan or redaction, passed to `onProgress` after each `feed`. */
+export interface DeidProgress {
+    bytesRead: number;
+}
+
+/** Options of `DatasetScanner`. */
+export interface DatasetScannerOptions {
+    format: DeidFormat;
+    /** The types to report; every type by default. */
+    types?: PhiTypeCode[];
+    /** Findings below this confidence are dropped; 0.5 by default. */
+    minConfidence?: number;
+    /** CSV delimiter; detected when absent. */
+    csvDelimiter?: "," | ";" | "|" | "\t";
+    /** Adds the found text to each finding. It is PHI: never log it. */
+    includeText?: boolean;
+    onProgress?: (progress: DeidProgress) => void;
+}
+
+/**
+ * The location of a finding: `{ row, column }` in CSV, `{ line, pointer }` in JSON Lines,
+ * `{ pointer }` in JSON, `{}` in text.
+ */
+export type PhiLocation =
+| { row: number; column: string }
+| { line: number; pointer: string }
+| { pointer: string }
+| Record<string, never>;
+
+/** One identifier found in a value (in the whole file for text). */
+export interface PhiFinding {
+    location: PhiLocation;
+    type: PhiTypeCode;
+    /** UTF-8 byte offset into the value (into the file for text). */
+    start: number;
+    end: number;
+    /** The same range in UTF-16 code units, for `String.prototype.slice` and highlighting. */
+    utf16: { start: number; end: number };
+    confidence: number;
+    recognizer: string;
+    /** Only with `includeText`. */
+    text?: string;
+}
+
+/** Counts and reader problems of a scan. */
+export interface ScanSummary {
+    bytes: number;
+    records: number;
+    values: number;
+    findings: number;
+    /** False when some value could not be read and was not scanned. */
+    complete: boolean;
+    problems: Finding[];
+}
+
+/** Options of `Redactor` and `redact`. */
+export interface RedactorOptions {
+    /** Parquet is not supported for redaction. */
+    format: DeidFormat;
+    /** Operator per type code (`"*"` for all), or `TYPE=OPERATOR` strings; `tag` by default. */
+    operators?: Partial<Record<PhiTypeCode | "*", DeidOperator>> | string[];
+    /** The per-dataset key of hash, pseudonym, surrogate and shift: 32 bytes. */
+    key?: Uint8Array;
+    /** The CSV column or JSON key naming the person a record is about, for date shifting. */
+    subjectField?: string;
+    types?: PhiTypeCode[];
+    minConfidence?: number;
+    csvDelimiter?: "," | ";" | "|" | "\t";
+    onProgress?: (progress: DeidProgress) => void;
+}
+
+/** The counts of a redaction's findings and changes. It never contains a value. */
+export interface SafeHarborReport {
+    format: "csv" | "json" | "jsonl" | "text";
+    /** False when some value could not be read or rewritten: do not share the output then. */
+    complete: boolean;
+    bytes: number;
+    records: number;
+    values: number;
+    changedValues: number;
+    types: { type: PhiTypeCode; operator: DeidOperator; found: number; changed: number }[];
+    locations: { location: string; type: PhiTypeCode; found: number; changed: number }[];
+    omittedLocations: number;
+    datesWithoutSubject: number;
+    unredactedValues: number;
+    problems: Finding[];
+}
+
+/** The result of `redact` and `Redactor.finish`. */
+export interface RedactResult {
+    output: Uint8Array;
+    report: SafeHarborReport;
+}
+
+
+
+/** One string value of a Parquet row group. */
+export interface ParquetValue {
+    /** 1-based row in the file. */
+    record: number;
+    /** 0-based leaf column index. */
+    column: number;
+    /** The column path, with the names of enclosing groups joined by `.`. */
+    columnName: string;
+    text: string;
+    /** File offset of the page that contains the value. */
+    offset: number;
+}
+
+/** What `ParquetFile.readRowGroup` returns: values in row order, and findings. */
+export interface ParquetRows {
+    values: ParquetValue[];
+    findings: Finding[];
+}
+
+/** Where a value passed to a `rewriteParquet` edit sits. */
+export interface ParquetCell {
+    /** 0-based leaf column index. */
+    column: number;
+    /** The column path. */
+    name: string;
+    /** 1-based row. */
+    record: number;
+}
+
+/**
+ * Returns the replacement for one string value, or `null` or `undefined` to keep it. An
+ * exception stops the rewrite and is thrown by `rewriteParquet`.
+ */
+export type ParquetEdit = (text: string, cell: ParquetCell) => string | null | undefined;
+
+/** Options for `rewriteParquet`. */
+export interface RewriteParquetOptions {
+    /** Codec of the rewritten string columns; default `"snappy"`. */
+    compression?: "snappy" | "none";
+}
+
+
+
 /** Stable codes of `GuardError.code`. */
 export type GuardErrorCode =
 | "INVALID_OPTIONS"
@@ -11,7 +178,11 @@ export type GuardErrorCode =
 | "INVALID_JSON"
 | "ALREADY_FINISHED"
 | "UNKNOWN_ENDPOINT"
-| "INVALID_DICTIONARY";
+| "PARQUET_UNREADABLE"
+| "INVALID_KEY"
+| "UNSUPPORTED_FORMAT"
+| "INVALID_DICTIONARY"
+| SealErrorCode;
 
 /** Stable codes of findings in reports. */
 export type FindingCode =
@@ -35,6 +206,7 @@ export type FindingCode =
 | "JSON_NUMBER_TOO_LONG"
 | "JSONL_INVALID_LINE"
 | "PARQUET_INVALID"
+| "PARQUET_UNSUPPORTED"
 | "MALICIOUS_CONTENT"
 | "FORMULA_INJECTION"
 | "SECRET"
@@ -69,7 +241,7 @@ export interface UploadOptions {
 export interface Location {
     /** 1-based physical line where the value starts. */
     line?: number;
-    /** 1-based data record: a CSV row after the header, or a JSON Lines document. */
+    /** 1-based data record: a CSV row after the header, a JSON Lines document or a Parquet row. */
     record?: number;
     /** CSV column name (`#N` without a header), Parquet column path, or request field name. */
     column?: string;
@@ -214,6 +386,255 @@ export interface PhiFinding {
 }
 
 
+/** Codes of the errors that encryption and decryption throw, in `GuardError.code`. */
+export type SealErrorCode =
+| "NOT_AUTHENTIC"
+| "INVALID_KEY_LENGTH"
+| "ALREADY_FINISHED"
+| "MESSAGE_TOO_LONG"
+| "RANDOM_UNAVAILABLE"
+| "INVALID_WRAPPED_KEY"
+| "KEK_VERSION_MISMATCH"
+| "INVALID_ID"
+| "INVALID_HEADER"
+| "UNSUPPORTED_VERSION"
+| "UNSUPPORTED_ALGORITHM"
+| "UNKNOWN_LEVEL"
+| "INVALID_CHUNK_SIZE"
+| "KEY_REFERENCE"
+| "MISSING_FIELDS"
+| "INVALID_PACKAGE"
+| "PACKAGE_TOO_LARGE";
+
+/** An encryption level; see docs/format.md for what each one pads. */
+export type SealLevel = "standard" | "enhanced" | "maximum";
+
+/** The chunk cipher: WebCrypto where the runtime has it ("auto"), or always one of the two. */
+export type SealBackend = "auto" | "webcrypto" | "rust";
+
+/** Bytes read and written so far, reported after each piece of input. */
+export interface SealProgress {
+    bytesIn: number;
+    bytesOut: number;
+}
+
+/**
+ * The key that seals or opens a file: a 32-byte `dataKey` held by the key server, or a
+ * 32-byte `kek` with its `kekVersion`, which wraps a fresh data key into the header.
+ */
+export type SealKeyOptions =
+| { dataKey: Uint8Array; kek?: undefined; kekVersion?: undefined }
+| { kek: Uint8Array; kekVersion: number; dataKey?: undefined };
+
+/** Options of `FileEncryptor` and `encryptStream`. Unknown keys are rejected. */
+export type EncryptFileOptions = SealKeyOptions & {
+    /** The dataset id bound to the file, 1 to 255 bytes of UTF-8. It must not contain PHI. */
+    datasetId: string;
+    /** The id of the data key, 1 to 255 bytes of UTF-8. */
+    keyId: string;
+    /** Default "standard". */
+    level?: SealLevel;
+    /** Plaintext bytes per chunk, a power of two from 4096 to 1048576. Default 65536. */
+    chunkSize?: number;
+    /** Default "auto". `FileEncryptor` checks it but always uses Rust. */
+    backend?: SealBackend;
+    onProgress?: (progress: SealProgress) => void;
+};
+
+/** Options of `FileDecryptor` and `decryptStream`. Unknown keys are rejected. */
+export type DecryptFileOptions = SealKeyOptions & {
+    backend?: SealBackend;
+    onProgress?: (progress: SealProgress) => void;
+};
+
+/** The public fields of an encrypted file's header. None of them is secret. */
+export interface EncryptedFileHeader {
+    version: number;
+    level: SealLevel;
+    chunkSize: number;
+    keyId: string;
+    datasetId: string;
+    /** "wrapped": the data key is in the header; "reference": the key server stores it. */
+    keySource: "wrapped" | "reference";
+    /** The KEK version of a wrapped key, or null. */
+    kekVersion: number | null;
+    headerLength: number;
+}
+
+/** Options of the JSON package functions. Unknown keys are rejected. */
+export interface PackageOptions {
+    /** The id of the dataset key, 1 to 255 bytes of UTF-8. */
+    keyId: string;
+    /** Default "standard". "enhanced" pads to 256 bytes, "maximum" to a power of two. */
+    level?: SealLevel;
+    /** Stored and authenticated as given. Default: the current time, `Date.toISOString()`. */
+    timestamp?: string;
+}
+
+
+
+/**
+ * A streaming PHI scan of a dataset or text file.
+ */
+export class DatasetScanner {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Reads the next chunk and returns the findings in the values it completed.
+     */
+    feed(chunk: Uint8Array): PhiFinding[];
+    /**
+     * Reads the end of the file and returns the last findings.
+     */
+    finish(): PhiFinding[];
+    /**
+     * Creates a scanner from options: `format` (required), `types`, `minConfidence`,
+     * `csvDelimiter`, `includeText` and `onProgress`.
+     */
+    constructor(options: DatasetScannerOptions);
+    /**
+     * Returns the counts and reader problems so far. A text scan has no records or problems.
+     */
+    summary(): ScanSummary;
+    /**
+     * Returns the number of bytes read so far.
+     */
+    readonly bytesRead: number;
+}
+
+/**
+ * Decrypts a file chunk by chunk in Rust, releasing only verified plaintext.
+ */
+export class FileDecryptor {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Verifies the final chunk and returns its plaintext. Until this returns, the plaintext
+     * from `push` may be a truncated file.
+     */
+    finish(): Uint8Array;
+    /**
+     * Returns how many bytes the header needs, as `encryptedHeaderLength` does.
+     */
+    headerLength(prefix: Uint8Array): number;
+    /**
+     * Starts decrypting with `dataKey`, or with `kek` and `kekVersion` for a wrapped key.
+     */
+    constructor(options: DecryptFileOptions);
+    /**
+     * Parses a complete header, unwraps or takes the data key, checks the key commitment and
+     * returns the keys that the WebCrypto chunk cipher needs.
+     */
+    openHeader(header: Uint8Array): object;
+    /**
+     * Reads the next piece of the file and returns the plaintext of the chunks that verified.
+     */
+    push(chunk: Uint8Array): Uint8Array;
+    /**
+     * Returns the header once `push` has read it and the key commitment has verified.
+     */
+    readonly header: EncryptedFileHeader | undefined;
+}
+
+/**
+ * Encrypts a file chunk by chunk in Rust.
+ */
+export class FileEncryptor {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Seals the final chunk and returns the rest of the ciphertext.
+     */
+    finish(): Uint8Array;
+    /**
+     * Starts a file. With `kek` and `kekVersion`, a fresh data key is drawn and stored in the
+     * header wrapped under the KEK; with `dataKey`, the header refers to the key by `keyId`.
+     */
+    constructor(options: EncryptFileOptions);
+    /**
+     * Encrypts the next piece of plaintext and returns the ciphertext that is complete.
+     */
+    push(chunk: Uint8Array): Uint8Array;
+    /**
+     * Returns a `TransformStream` that seals this file's chunks with WebCrypto: the same
+     * bytes as `push` and `finish` would write. Use either, not both, for one file.
+     */
+    webCryptoStream(on_progress: (progress: SealProgress) => void): TransformStream<Uint8Array, Uint8Array>;
+    /**
+     * Returns the encoded header, which the first `push` or `finish` writes first.
+     */
+    readonly header: Uint8Array;
+}
+
+/**
+ * A Parquet file whose footer has been read. Its row groups are read one at a time from byte
+ * ranges, such as slices of a browser `File`, so memory stays bounded by one row group.
+ */
+export class ParquetFile {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Decodes the footer from the file's first 4 bytes and its last `tailLength` bytes.
+     */
+    constructor(head: Uint8Array, tail: Uint8Array, fileSize: number);
+    /**
+     * Reads row group `index` from the bytes of its range and returns its string values in
+     * row order, with the findings about it.
+     */
+    readRowGroup(index: number, bytes: Uint8Array): ParquetRows;
+    /**
+     * Returns `[start, end)`, the byte range of row group `index`.
+     */
+    rowGroupRange(index: number): [number, number];
+    /**
+     * Returns how many bytes from the end of the file the constructor needs, from the file's
+     * last 8 bytes and its size.
+     */
+    static tailLength(trailer: Uint8Array, fileSize: number): number;
+    /**
+     * The leaf column paths.
+     */
+    readonly columns: string[];
+    /**
+     * Findings about the schema, such as list columns that are not read.
+     */
+    readonly findings: Finding[];
+    /**
+     * The row count from the footer.
+     */
+    readonly numRows: number;
+    /**
+     * The number of row groups.
+     */
+    readonly rowGroupCount: number;
+}
+
+/**
+ * A streaming redactor: each `feed` returns the output that is ready, and `finish` the rest
+ * and the Safe Harbor report.
+ */
+export class Redactor {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Reads the next chunk and returns the output bytes that are ready.
+     */
+    feed(chunk: Uint8Array): Uint8Array;
+    /**
+     * Reads the end of the input and returns `{ output, report }`: the last output bytes and
+     * the Safe Harbor report. Do not share the output when `report.complete` is false.
+     */
+    finish(): RedactResult;
+    /**
+     * Creates a redactor from options: `format` (required), `operators`, `key`,
+     * `subjectField`, `types`, `minConfidence`, `csvDelimiter` and `onProgress`.
+     */
+    constructor(options: RedactorOptions);
+    /**
+     * Returns the number of bytes read so far.
+     */
+    readonly bytesRead: number;
+}
 
 /**
  * A compiled request rule table.
@@ -311,6 +732,74 @@ export class UploadValidator {
 }
 
 /**
+ * Decrypts a JSON package from `encryptConversationContent` for the same conversation id.
+ */
+export function decryptConversationContent(data_key: Uint8Array, conversation_id: string, _package: string): string;
+
+/**
+ * Decrypts a JSON package from `encryptDataset`. A package that lacks fields throws
+ * `MISSING_FIELDS` with their names in `subject`; a changed field throws `NOT_AUTHENTIC`.
+ */
+export function decryptDataset(data_key: Uint8Array, _package: string): Uint8Array;
+
+/**
+ * Returns a `TransformStream` from an encrypted file to its plaintext. The stream errors with
+ * `NOT_AUTHENTIC` on any modification, and releases only verified chunks; a consumer must
+ * still discard the output if the stream errors.
+ */
+export function decryptStream(options: DecryptFileOptions): TransformStream<Uint8Array, Uint8Array>;
+
+/**
+ * Encrypts one conversation's content (at most 1 MiB of UTF-8) under a key derived from the
+ * dataset key and the conversation id, and returns the JSON package.
+ */
+export function encryptConversationContent(data_key: Uint8Array, conversation_id: string, content: string, options: PackageOptions): string;
+
+/**
+ * Encrypts a small dataset (at most 1 MiB) under the dataset key and returns the JSON package
+ * (`encrypted_data`, `iv`, `auth_tag`, `encryption_level`, `key_id`, `timestamp`,
+ * `compliance_level`). Larger data belongs in `encryptStream`.
+ */
+export function encryptDataset(data_key: Uint8Array, data: Uint8Array, options: PackageOptions): string;
+
+/**
+ * Returns a `TransformStream` from plaintext to an encrypted file, for example for
+ * `file.stream().pipeThrough(encryptStream(options))`.
+ */
+export function encryptStream(options: EncryptFileOptions): TransformStream<Uint8Array, Uint8Array>;
+
+/**
+ * Returns how many bytes the header needs, judged from the bytes read so far: 14 until the
+ * fixed part is complete, then the declared header length. Throws for bytes that cannot
+ * start a valid header.
+ */
+export function encryptedHeaderLength(prefix: Uint8Array): number;
+
+/**
+ * Returns the optional cargo features compiled into this build: `"tokens"` (token verification
+ * and `EdgeGuard`, in the Workers, Node and `edge` entries) and `"zstd"` (ZSTD-compressed
+ * Parquet pages).
+ */
+export function features(): string[];
+
+/**
+ * Parses the header at the start of an encrypted file and returns its public fields. It
+ * needs no key and checks no commitment.
+ */
+export function inspectEncryptedFile(bytes: Uint8Array): EncryptedFileHeader;
+
+/**
+ * Redacts a whole file held in memory and returns `{ output, report }`. For large files, use
+ * `Redactor` chunk by chunk.
+ */
+export function redact(bytes: Uint8Array, options: RedactorOptions): RedactResult;
+
+/**
+ * Rewrites the string values of a Parquet file through `edit` and returns the new file.
+ */
+export function rewriteParquet(bytes: Uint8Array, edit: ParquetEdit, options: RewriteParquetOptions | undefined): Uint8Array;
+
+/**
  * Validates a whole upload held in memory and returns the report.
  *
  * With `sanitize: true`, a valid CSV, JSON or JSON Lines upload also comes back as
@@ -328,13 +817,57 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
+    readonly __wbg_datasetscanner_free: (a: number, b: number) => void;
+    readonly __wbg_filedecryptor_free: (a: number, b: number) => void;
+    readonly __wbg_fileencryptor_free: (a: number, b: number) => void;
+    readonly __wbg_parquetfile_free: (a: number, b: number) => void;
+    readonly __wbg_redactor_free: (a: number, b: number) => void;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
     readonly __wbg_scanner_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
+    readonly datasetscanner_bytesRead: (a: number) => number;
+    readonly datasetscanner_feed: (a: number, b: any) => [number, number, number];
+    readonly datasetscanner_finish: (a: number) => [number, number, number];
+    readonly datasetscanner_new: (a: any) => [number, number, number];
+    readonly datasetscanner_summary: (a: number) => [number, number, number];
+    readonly decryptConversationContent: (a: any, b: any, c: any) => [number, number, number, number];
+    readonly decryptDataset: (a: any, b: any) => [number, number, number];
+    readonly decryptStream: (a: any) => [number, number, number];
+    readonly encryptConversationContent: (a: any, b: any, c: any, d: any) => [number, number, number, number];
+    readonly encryptDataset: (a: any, b: any, c: any) => [number, number, number, number];
+    readonly encryptStream: (a: any) => [number, number, number];
+    readonly encryptedHeaderLength: (a: any) => [number, number, number];
+    readonly features: () => [number, number];
+    readonly filedecryptor_finish: (a: number) => [number, number, number];
+    readonly filedecryptor_header: (a: number) => any;
+    readonly filedecryptor_headerLength: (a: number, b: any) => [number, number, number];
+    readonly filedecryptor_new: (a: any) => [number, number, number];
+    readonly filedecryptor_openHeader: (a: number, b: any) => [number, number, number];
+    readonly filedecryptor_push: (a: number, b: any) => [number, number, number];
+    readonly fileencryptor_finish: (a: number) => [number, number, number];
+    readonly fileencryptor_header: (a: number) => any;
+    readonly fileencryptor_new: (a: any) => [number, number, number];
+    readonly fileencryptor_push: (a: number, b: any) => [number, number, number];
+    readonly fileencryptor_webCryptoStream: (a: number, b: any) => [number, number, number];
+    readonly inspectEncryptedFile: (a: any) => [number, number, number];
+    readonly parquetfile_columns: (a: number) => [number, number];
+    readonly parquetfile_findings: (a: number) => [number, number, number];
+    readonly parquetfile_new: (a: any, b: any, c: number) => [number, number, number];
+    readonly parquetfile_numRows: (a: number) => number;
+    readonly parquetfile_readRowGroup: (a: number, b: number, c: any) => [number, number, number];
+    readonly parquetfile_rowGroupCount: (a: number) => number;
+    readonly parquetfile_rowGroupRange: (a: number, b: number) => [number, number, number];
+    readonly parquetfile_tailLength: (a: any, b: number) => [number, number, number];
+    readonly redact: (a: any, b: any) => [number, number, number];
+    readonly redactor_bytesRead: (a: number) => number;
+    readonly redactor_feed: (a: number, b: any) => [number, number, number];
+    readonly redactor_finish: (a: number) => [number, number, number];
+    readonly redactor_new: (a: any) => [number, number, number];
     readonly requestrules_endpoints: (a: number) => [number, number];
     readonly requestrules_new: (a: any) => [number, number, number];
     readonly requestrules_validate: (a: number, b: any, c: any, d: any) => [number, number, number];
+    readonly rewriteParquet: (a: any, b: any, c: any) => [number, number, number];
     readonly sanitizer_finish: (a: number) => any;
     readonly sanitizer_new: () => number;
     readonly sanitizer_removed: (a: number) => number;
@@ -355,8 +888,8 @@ export interface InitOutput {
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
+    readonly __externref_drop_slice: (a: number, b: number) => void;
     readonly __wbindgen_start: () => void;
 }
 

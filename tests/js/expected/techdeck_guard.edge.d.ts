@@ -181,6 +181,7 @@ export type GuardErrorCode =
 | "PARQUET_UNREADABLE"
 | "INVALID_KEY"
 | "UNSUPPORTED_FORMAT"
+| "INVALID_DICTIONARY"
 | SealErrorCode;
 
 /** Stable codes of findings in reports. */
@@ -329,6 +330,59 @@ export interface RequestReport {
     sanitized: Record<string, unknown> | null;
     /** Findings counted but not kept, beyond 100 per code. */
     suppressed: number;
+}
+
+
+
+/** The Safe Harbor identifier types that the PHI scanner reports. */
+export type PhiType =
+| "NAME"
+| "ADDRESS"
+| "CITY"
+| "ZIP"
+| "DATE"
+| "AGE_OVER_89"
+| "PHONE"
+| "FAX"
+| "EMAIL"
+| "SSN"
+| "MRN"
+| "HEALTH_PLAN_ID"
+| "ACCOUNT_NUMBER"
+| "LICENSE_NUMBER"
+| "VEHICLE_ID"
+| "DEVICE_ID"
+| "URL"
+| "IP_ADDRESS"
+| "OTHER_ID";
+
+/** Options of `Scanner`. Every key is optional; unknown keys are rejected. */
+export interface ScannerOptions {
+    /** The types to report; the default is every type. */
+    types?: PhiType[];
+    /** Findings below this confidence (0 to 1) are dropped; the default is 0.5. */
+    minConfidence?: number;
+    /** Extra regexes (Rust `regex` syntax, linear time), at most 64. */
+    patterns?: { type: PhiType; pattern: string; confidence?: number }[];
+    /** Values never reported, compared without regard to case. */
+    allow?: string[];
+    /** Words or phrases always reported as their type, matched as whole words. */
+    deny?: { type: PhiType; value: string }[];
+}
+
+/** One identifier found in a text. It never contains the text itself. */
+export interface PhiFinding {
+    type: PhiType;
+    /** UTF-8 byte offsets into the text. */
+    start: number;
+    end: number;
+    /** UTF-16 offsets, for `text.slice(start16, end16)` in JavaScript. */
+    start16: number;
+    end16: number;
+    /** From 0 to 1. */
+    confidence: number;
+    /** The recognizer that found it, such as "ssn" or "name". */
+    recognizer: string;
 }
 
 
@@ -881,6 +935,31 @@ export class Sanitizer {
 }
 
 /**
+ * Finds HIPAA Safe Harbor identifiers in text. Build one at module scope and reuse it.
+ */
+export class Scanner {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Creates a scanner. Without a name dictionary (see `withDictionary`), names are found
+     * only by context: titles, self-introductions, relatives, credentials.
+     */
+    constructor(options: ScannerOptions | undefined);
+    /**
+     * Returns the findings in `text`, ordered by start offset.
+     */
+    scan(text: string): PhiFinding[];
+    /**
+     * Creates a scanner with the name dictionary `assets/phi-names.bin`, loaded by the caller.
+     */
+    static withDictionary(options: ScannerOptions | undefined, dictionary: Uint8Array): Scanner;
+    /**
+     * Returns whether this scanner has a name dictionary.
+     */
+    readonly hasDictionary: boolean;
+}
+
+/**
  * Validates an upload fed chunk by chunk, for example from `File.stream()`.
  */
 export class UploadValidator {
@@ -998,6 +1077,7 @@ export interface InitOutput {
     readonly __wbg_redactor_free: (a: number, b: number) => void;
     readonly __wbg_requestrules_free: (a: number, b: number) => void;
     readonly __wbg_sanitizer_free: (a: number, b: number) => void;
+    readonly __wbg_scanner_free: (a: number, b: number) => void;
     readonly __wbg_uploadvalidator_free: (a: number, b: number) => void;
     readonly datasetscanner_bytesRead: (a: number) => number;
     readonly datasetscanner_feed: (a: number, b: any) => [number, number, number];
@@ -1055,6 +1135,10 @@ export interface InitOutput {
     readonly sanitizer_new: () => number;
     readonly sanitizer_removed: (a: number) => number;
     readonly sanitizer_update: (a: number, b: any) => [number, number, number];
+    readonly scanner_hasDictionary: (a: number) => number;
+    readonly scanner_new: (a: any) => [number, number, number];
+    readonly scanner_scan: (a: number, b: any) => [number, number, number];
+    readonly scanner_withDictionary: (a: any, b: any) => [number, number, number];
     readonly uploadvalidator_finish: (a: number) => [number, number, number];
     readonly uploadvalidator_new: (a: any) => [number, number, number];
     readonly uploadvalidator_rejected: (a: number) => number;
