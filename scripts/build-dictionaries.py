@@ -3,7 +3,7 @@
 
 Usage: scripts/build-dictionaries.py PHILTER_DIR [OUT]
 
-PHILTER_DIR holds the three Philter (UCSF) word lists: firstnames_minus_fps.json,
+PHILTER_DIR contains the three Philter (UCSF) word lists: firstnames_minus_fps.json,
 lastnames_minus_fps.json and whitelist_plus_fps_091718_nonames.json (BSD-3-Clause, notice in
 assets/phi-names.LICENSE). The output is a Bloom filter over the keys "f" + word, "l" + word
 and "s" + word (first name, last name, safe word), so the scanner answers membership without

@@ -3,7 +3,7 @@
 # presidio-synth, and findings per MB with a 100-finding sample and throughput on counsel-chat.
 #
 # Usage: scripts/phi-eval.sh [DATA_DIR]
-#   DATA_DIR holds phi/therapy-dev, phi/presidio-synth and therapy/counsel-chat
+#   DATA_DIR contains phi/therapy-dev, phi/presidio-synth and therapy/counsel-chat
 #   (default: ../shared/data). The corpora are not part of the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."

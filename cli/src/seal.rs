@@ -18,8 +18,8 @@
 //!
 //! With `--key-server URL --token T`, `encrypt` requests a data key from the key server and the
 //! header stores only the dataset id and the server's key id (key source "reference").
-//! `decrypt` asks the server to unwrap that key, which it does only for callers its access
-//! rules allow. [`crate::keyserver`] is the HTTP client.
+//! `decrypt` requests the unwrap of that key from the server, which unwraps only for callers
+//! that its access rules allow. [`crate::keyserver`] is the HTTP client.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};

@@ -23,7 +23,7 @@ use crate::phi::{PhiType, Scanner, Span};
 use crate::report::Findings;
 use crate::Finding;
 
-/// Raw bytes a redactor holds before it writes them out even though a value may still be open.
+/// Raw bytes a redactor keeps before it writes them out even though a value may still be open.
 ///
 /// Four times the value limit leaves room for a value at the limit whose raw form is longer
 /// (doubled CSV quotes, JSON escapes) and for the rest of its record while dates wait for the

@@ -1,5 +1,5 @@
-//! Context words: the words before a candidate, and the column or key it sits in, that say
-//! which identifier a number is (`MRN 4107-2468`, `plate NCJ 9945`) or that it is none.
+//! Context words: the words before a candidate and the column or key of its value. They tell
+//! which identifier a number is (`MRN 4107-2468`, `plate NCJ 9945`), or that it is no identifier.
 
 use crate::phi::PhiType;
 
