@@ -1,5 +1,6 @@
-//! De-identification of datasets: find PHI in every value of a CSV, JSON or JSON Lines file
-//! (or a plain-text file) and write a copy with each identifier replaced, in the same format.
+//! De-identification of datasets: find PHI in every value of a CSV, JSON, JSON Lines or Parquet
+//! file (or a plain-text file) and write a copy with each identifier replaced, in the same
+//! format.
 //!
 //! - [`DatasetScan`] and [`TextScan`] scan a file chunk by chunk and return
 //!   [`PhiFinding`]s: a location (CSV row and column, JSON Pointer, JSON Lines line and

@@ -10,6 +10,10 @@
 //! bytes since the last value written out, and a small lexer ([`Tracker`]) finds how far the
 //! output may go without passing a value that the reader has not finished yet. Memory is
 //! bounded by [`MAX_REDACT_PENDING_BYTES`] plus one chunk.
+//!
+//! A Parquet file is kept whole and rewritten at the end of the input, with the schema, row
+//! groups and non-string columns of the input and the string columns redacted (see the
+//! `parquet` submodule).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -17,8 +21,9 @@ use std::sync::Arc;
 use super::dataset::{already_finished, leaves_values_unread, utf8_runs, Analyzer, DatasetOptions, TextBlocks};
 use super::operators::{Key, Operator, Operators, Replacer};
 use super::report::{SafeHarborReport, Tally};
+use parquet::ParquetState;
 use crate::dataset::{self, Format, Reader, Sink, Value, ValueKind};
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::phi::{PhiType, Scanner, Span};
 use crate::report::Findings;
 use crate::Finding;
@@ -491,6 +496,7 @@ impl TextState {
 
 enum Engine {
     Dataset { reader: Box<dyn Reader>, state: Box<State>, tracker: Tracker },
+    Parquet(Box<ParquetState>),
     Text(Box<TextState>),
 }
 
@@ -533,22 +539,19 @@ impl Redactor {
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::InvalidKey`] when an operator needs a key and none is given, and
-    /// [`ErrorCode::UnsupportedFormat`] for Parquet, which has no writer yet.
+    /// [`ErrorCode::InvalidKey`](crate::ErrorCode::InvalidKey) when an operator needs a key and
+    /// none is given.
     pub fn new(input: Input, scanner: Arc<Scanner>, options: RedactOptions) -> Result<Redactor, Error> {
         let replacer = Replacer::new(options.operators, options.key)?;
+        let per_subject = replacer.operators().subject_field.is_some()
+            && matches!(replacer.operators().get(PhiType::Date), Operator::Shift | Operator::Surrogate);
         let engine = match input {
             Input::Text => Engine::Text(Box::new(TextState { scanner, replacer, blocks: TextBlocks::default(), tally: Tally::default() })),
             Input::Dataset(Format::Parquet) => {
-                return Err(Error::new(
-                    ErrorCode::UnsupportedFormat,
-                    "redacting Parquet files is not supported yet; convert the file to CSV or JSON Lines first",
-                )
-                .with_subject("format"))
+                let state = ParquetState::new(scanner, replacer, options.dataset.min_confidence, per_subject);
+                Engine::Parquet(Box::new(state))
             }
             Input::Dataset(format) => {
-                let per_subject = replacer.operators().subject_field.is_some()
-                    && matches!(replacer.operators().get(PhiType::Date), Operator::Shift | Operator::Surrogate);
                 let state = State {
                     format,
                     analyzer: Analyzer::new(scanner, format, options.dataset.min_confidence),
@@ -580,6 +583,7 @@ impl Redactor {
         self.bytes += chunk.len() as u64;
         match &mut self.engine {
             Engine::Text(state) => state.drain(chunk, false, out),
+            Engine::Parquet(state) => state.feed(chunk),
             Engine::Dataset { reader, state, tracker } => {
                 state.pending.extend_from_slice(chunk);
                 reader.feed(chunk, state.as_mut());
@@ -609,11 +613,16 @@ impl Redactor {
     }
 
     /// Reads the end of the input, appends the rest of the output to `out` and returns the
-    /// report.
+    /// report. A Parquet file is rewritten here, so all of its output comes from this call.
     ///
     /// # Errors
     ///
-    /// [`ErrorCode::AlreadyFinished`] on a second call.
+    /// [`ErrorCode::AlreadyFinished`](crate::ErrorCode::AlreadyFinished) on a second call.
+    /// A Parquet file fails with [`ErrorCode::InputTooLarge`](crate::ErrorCode::InputTooLarge)
+    /// when it is over [`MAX_PARQUET_STREAM_BYTES`](crate::limits::MAX_PARQUET_STREAM_BYTES).
+    /// It fails with [`ErrorCode::ParquetUnreadable`](crate::ErrorCode::ParquetUnreadable) when
+    /// it is invalid or has a text column that the writer cannot rewrite. Nothing is appended to
+    /// `out` then.
     pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<SafeHarborReport, Error> {
         if self.finished {
             return Err(already_finished());
@@ -624,6 +633,11 @@ impl Redactor {
             Engine::Text(state) => {
                 state.drain(&[], true, out);
                 let mut report = state.tally.report(format, state.replacer.operators());
+                report.bytes = self.bytes;
+                Ok(report)
+            }
+            Engine::Parquet(state) => {
+                let mut report = state.finish(out)?;
                 report.bytes = self.bytes;
                 Ok(report)
             }
@@ -653,5 +667,6 @@ impl Redactor {
     }
 }
 
+mod parquet;
 #[cfg(test)]
 mod tests;

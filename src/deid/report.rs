@@ -47,7 +47,7 @@ pub struct LocationCount {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SafeHarborReport {
-    /// `csv`, `json`, `jsonl` or `text`.
+    /// `csv`, `json`, `jsonl`, `parquet` or `text`.
     pub format: &'static str,
     /// `false` when some value could not be read or rewritten, so the output may still hold
     /// PHI. Such output must not be shared.

@@ -52,7 +52,7 @@ use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 
 pub use file::ParquetFile;
-pub use write::{rewrite, Cell, Compression, RewriteOptions};
+pub use write::{rewrite, rewrite_with, Cell, Compression, Editor, RewriteOptions, RowGroup};
 
 use super::{Reader, Sink};
 use crate::limits::{MAX_PARQUET_FOOTER_BYTES, MAX_PARQUET_STREAM_BYTES};

@@ -82,6 +82,96 @@ pub fn rewrite(
     options: &RewriteOptions,
     edit: &mut dyn FnMut(&Cell<'_>, &str) -> Option<String>,
 ) -> Result<Vec<u8>, Finding> {
+    rewrite_with(input, options, &mut EditFn(edit))
+}
+
+/// Receives the values of a [`rewrite_with`] and returns their replacements.
+pub trait Editor {
+    /// Called before the values of each row group are edited. `group` can decode a column of
+    /// the row group first, such as the column that names each row's subject.
+    fn row_group(&mut self, _group: &RowGroup<'_>) {}
+
+    /// Returns the replacement of one value, or `None` to keep it. See [`rewrite`].
+    fn edit(&mut self, cell: &Cell<'_>, text: &str) -> Option<String>;
+}
+
+struct EditFn<'a>(&'a mut dyn FnMut(&Cell<'_>, &str) -> Option<String>);
+
+impl Editor for EditFn<'_> {
+    fn edit(&mut self, cell: &Cell<'_>, text: &str) -> Option<String> {
+        (self.0)(cell, text)
+    }
+}
+
+/// A row group that is about to be rewritten, passed to [`Editor::row_group`].
+pub struct RowGroup<'a> {
+    input: &'a [u8],
+    metadata: &'a FileMetadata,
+    footer_offset: u64,
+    index: usize,
+    first_record: u64,
+}
+
+impl RowGroup<'_> {
+    /// Returns the 0-based index of the row group.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Returns the 1-based record of the row group's first row.
+    pub fn first_record(&self) -> u64 {
+        self.first_record
+    }
+
+    /// Returns the number of rows in the row group.
+    pub fn num_rows(&self) -> u64 {
+        self.metadata.row_groups[self.index].num_rows
+    }
+
+    /// Returns the index of the leaf column whose path (group names joined by `.`) is `name`.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.metadata.columns.iter().position(|column| column == name)
+    }
+
+    /// Decodes text column `column` of this row group and calls `visit` with the 0-based row
+    /// and the text of each non-null value. Invalid UTF-8 is decoded with U+FFFD, as the
+    /// rewrite passes it to [`Editor::edit`], except in BYTE_ARRAY columns without a logical
+    /// type, whose invalid values are skipped.
+    ///
+    /// # Errors
+    ///
+    /// The finding that stopped the decoding, as [`rewrite`] would report it. Nothing is
+    /// decoded for a column that is not text.
+    #[allow(clippy::result_large_err, reason = "runs once per row group, so the error's size costs nothing")]
+    pub fn column_text(&self, column: usize, visit: &mut dyn FnMut(u64, &str)) -> Result<(), Finding> {
+        let Some(leaf) = self.metadata.leaves.get(column) else { return Ok(()) };
+        if leaf.value_type == ValueType::Other || leaf.max_repetition_level > 0 {
+            return Ok(());
+        }
+        let group = &self.metadata.row_groups[self.index];
+        let chunk = &group.chunks[column];
+        let bytes = chunk_bytes(self.input, self.metadata, column, chunk, self.footer_offset)?;
+        let binary = leaf.value_type == ValueType::Binary;
+        let result = decode_chunk(leaf, chunk, bytes, chunk.start(), group.num_rows, &mut |slot| {
+            let Some(value) = slot.value else { return };
+            match std::str::from_utf8(value) {
+                Ok(text) => visit(slot.row, text),
+                Err(_) if binary => {}
+                Err(_) => visit(slot.row, &String::from_utf8_lossy(value)),
+            }
+        });
+        result.map_err(|error| page_finding(self.metadata, column, error))
+    }
+}
+
+/// Rewrites the string values of the Parquet file `input` with `editor` and returns the new
+/// file. It is [`rewrite`] with a call to [`Editor::row_group`] before each row group.
+///
+/// # Errors
+///
+/// As [`rewrite`].
+#[allow(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
+pub fn rewrite_with(input: &[u8], options: &RewriteOptions, editor: &mut dyn Editor) -> Result<Vec<u8>, Finding> {
     let file = ParquetFile::open(input.get(..4).unwrap_or(input), input, input.len() as u64)?;
     let metadata = file.metadata();
     check_columns(metadata)?;
@@ -93,7 +183,9 @@ pub fn rewrite(
     let mut output = MAGIC.to_vec();
     let mut groups = Vec::with_capacity(metadata.row_groups.len());
     let mut first_record = 1;
-    for group in &metadata.row_groups {
+    for (index, group) in metadata.row_groups.iter().enumerate() {
+        let view = RowGroup { input, metadata, footer_offset: file.footer_offset(), index, first_record };
+        editor.row_group(&view);
         let mut chunks = Vec::with_capacity(group.chunks.len());
         for (column, chunk) in group.chunks.iter().enumerate() {
             let leaf = &metadata.leaves[column];
@@ -106,7 +198,7 @@ pub fn rewrite(
             } else {
                 let name = &metadata.columns[column];
                 let mut writer = ChunkWriter::new(leaf, codec, column, name);
-                let mut edit_slot = |record: u64, text: &str| edit(&Cell { column, name, record: first_record + record }, text);
+                let mut edit_slot = |record: u64, text: &str| editor.edit(&Cell { column, name, record: first_record + record }, text);
                 let result = decode_chunk(leaf, chunk, bytes, chunk.start(), group.num_rows, &mut |slot| {
                     writer.push(slot.definition, slot.value, slot.row, &mut edit_slot);
                 });
