@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use techdeck_guard::dataset::{Format, ReaderOptions};
+use techdeck_guard::dataset::ReaderOptions;
 use techdeck_guard::deid::{DatasetOptions, DatasetScan, Input, Key, Operators, PhiFinding, RedactOptions, Redactor, TextScan};
 use techdeck_guard::phi::{ScanOptions, Scanner};
 use techdeck_guard::Finding;
@@ -46,7 +46,8 @@ pub(crate) struct RedactArgs {
     #[arg(long, value_name = "OUT")]
     out: PathBuf,
 
-    /// How to read the file: csv, json, jsonl or text. Taken from the extension when absent.
+    /// How to read the file: csv, json, jsonl, parquet or text. Taken from the extension when
+    /// absent. A Parquet file is read whole, up to 128 MiB, and written at the end.
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
 
@@ -61,7 +62,8 @@ pub(crate) struct RedactArgs {
     key_file: Option<PathBuf>,
 
     /// The column or JSON key that names the person a record is about. Dates of one subject
-    /// shift by the same number of days.
+    /// shift by the same number of days. A nested Parquet column is named by its path, such
+    /// as client.id, and must be a string column.
     #[arg(long, value_name = "NAME")]
     subject_field: Option<String>,
 
@@ -221,9 +223,6 @@ fn severity(finding: &Finding) -> &'static str {
 
 fn run_redact(args: &RedactArgs) -> Result<bool, String> {
     let input = input_of(&args.file, args.format.as_deref())?;
-    if input == Input::Dataset(Format::Parquet) {
-        return Err("redacting Parquet files is not supported yet\nhint: convert the file to CSV or JSON Lines first".to_owned());
-    }
     if same_file(&args.file, &args.out) {
         return Err("--out names the input file\nhint: write the de-identified copy to another path".to_owned());
     }
