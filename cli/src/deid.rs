@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use techdeck_guard::dataset::ReaderOptions;
-use techdeck_guard::deid::{DatasetOptions, DatasetScan, Input, Key, Operators, PhiFinding, RedactOptions, Redactor, TextScan};
+use techdeck_guard::dataset::{Format, ReaderOptions};
+use techdeck_guard::deid::{
+    redact_parquet_seekable, DatasetOptions, DatasetScan, Input, Key, Operators, PhiFinding, RedactOptions, Redactor, TextScan,
+};
 use techdeck_guard::phi::{ScanOptions, Scanner};
 use techdeck_guard::Finding;
 
@@ -47,7 +49,7 @@ pub(crate) struct RedactArgs {
     out: PathBuf,
 
     /// How to read the file: csv, json, jsonl, parquet or text. Taken from the extension when
-    /// absent. A Parquet file is read whole, up to 128 MiB, and written at the end.
+    /// absent. A Parquet file is read and written one row group at a time.
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
 
@@ -246,10 +248,15 @@ fn run_redact(args: &RedactArgs) -> Result<bool, String> {
     let reader = ReaderOptions { csv_delimiter: delimiter_of(args.delimiter.as_deref())? };
     let dataset = DatasetOptions { reader, min_confidence: args.min_confidence, ..DatasetOptions::default() };
     let options = RedactOptions { operators, key, dataset };
-    let mut redactor = Redactor::new(input, scanner_for(args.min_confidence)?, options).map_err(|error| error.message().to_owned())?;
+    let scanner = scanner_for(args.min_confidence)?;
 
     let partial = partial_path(&args.out);
-    let result = write_redacted(args, &partial, &mut redactor);
+    let result = if input == Input::Dataset(Format::Parquet) {
+        write_redacted_parquet(args, &partial, scanner, options)
+    } else {
+        let mut redactor = Redactor::new(input, scanner, options).map_err(|error| error.message().to_owned())?;
+        write_redacted(args, &partial, &mut redactor)
+    };
     let report = match result {
         Ok(report) => report,
         Err(message) => {
@@ -282,6 +289,24 @@ fn write_redacted(args: &RedactArgs, partial: &Path, redactor: &mut Redactor) ->
     buffer.clear();
     let report = redactor.finish(&mut buffer).map_err(|error| error.to_string())?;
     out.write_all(&buffer).map_err(write_error)?;
+    out.into_inner().map_err(|error| write_error(error.into_error()))?.sync_all().map_err(write_error)?;
+    Ok(report)
+}
+
+/// Redacts a Parquet file with random access, one row group at a time, so that memory does not
+/// grow with the file.
+fn write_redacted_parquet(
+    args: &RedactArgs,
+    partial: &Path,
+    scanner: Arc<Scanner>,
+    options: RedactOptions,
+) -> Result<techdeck_guard::deid::SafeHarborReport, String> {
+    let mut input = io::BufReader::new(open(&args.file)?);
+    let file = File::create(partial).map_err(|error| format!("cannot create {}: {error}", partial.display()))?;
+    let mut out = BufWriter::new(file);
+    let report = redact_parquet_seekable(&mut input, &mut out, scanner, options)
+        .map_err(|error| format!("cannot redact {} into {}: {error}", args.file.display(), partial.display()))?
+        .map_err(|error| error.to_string())?;
     out.into_inner().map_err(|error| write_error(error.into_error()))?.sync_all().map_err(write_error)?;
     Ok(report)
 }

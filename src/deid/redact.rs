@@ -22,6 +22,7 @@ use super::dataset::{already_finished, leaves_values_unread, utf8_runs, Analyzer
 use super::operators::{Key, Operator, Operators, Replacer};
 use super::report::{SafeHarborReport, Tally};
 use parquet::ParquetState;
+pub use parquet::redact_parquet_seekable;
 use crate::dataset::{self, Format, Reader, Sink, Value, ValueKind};
 use crate::error::Error;
 use crate::phi::{PhiType, Scanner, Span};
@@ -73,6 +74,12 @@ pub struct RedactOptions {
     pub key: Option<Key>,
     /// Reader options and the minimum confidence of column findings.
     pub dataset: DatasetOptions,
+}
+
+/// Returns whether dates shift per subject: a subject field is set and dates shift.
+fn dates_per_subject(replacer: &Replacer) -> bool {
+    replacer.operators().subject_field.is_some()
+        && matches!(replacer.operators().get(PhiType::Date), Operator::Shift | Operator::Surrogate)
 }
 
 /// Replaces the spans of `text` and returns the new text and, per span, its type and whether
@@ -543,8 +550,7 @@ impl Redactor {
     /// none is given.
     pub fn new(input: Input, scanner: Arc<Scanner>, options: RedactOptions) -> Result<Redactor, Error> {
         let replacer = Replacer::new(options.operators, options.key)?;
-        let per_subject = replacer.operators().subject_field.is_some()
-            && matches!(replacer.operators().get(PhiType::Date), Operator::Shift | Operator::Surrogate);
+        let per_subject = dates_per_subject(&replacer);
         let engine = match input {
             Input::Text => Engine::Text(Box::new(TextState { scanner, replacer, blocks: TextBlocks::default(), tally: Tally::default() })),
             Input::Dataset(Format::Parquet) => {

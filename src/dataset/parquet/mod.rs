@@ -52,7 +52,7 @@ use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 
 pub use file::ParquetFile;
-pub use write::{rewrite, rewrite_with, Cell, Compression, Editor, RewriteOptions, RowGroup};
+pub use write::{rewrite, rewrite_seekable, rewrite_with, Cell, Compression, Editor, RewriteError, RewriteOptions, RowGroup};
 
 use super::{Reader, Sink};
 use crate::limits::{MAX_PARQUET_FOOTER_BYTES, MAX_PARQUET_STREAM_BYTES};
@@ -215,26 +215,8 @@ impl Reader for ParquetReader {
 ///
 /// The I/O error when seeking or reading fails.
 pub fn read_seekable<R: Read + Seek>(input: &mut R, sink: &mut dyn Sink) -> std::io::Result<u64> {
-    let length = input.seek(SeekFrom::End(0))?;
-    let read_at = |input: &mut R, start: u64, count: u64| -> std::io::Result<Vec<u8>> {
-        input.seek(SeekFrom::Start(start))?;
-        let mut bytes = Vec::with_capacity(count as usize);
-        input.take(count).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    };
-    let head = read_at(input, 0, 4)?;
-    let trailer_length = length.min(TRAILER_BYTES as u64);
-    let trailer = read_at(input, length - trailer_length, trailer_length)?;
-    let tail_length = match ParquetFile::tail_length(&trailer, length) {
-        Ok(tail_length) => tail_length,
-        Err(finding) => {
-            sink.finding(finding);
-            return Ok(0);
-        }
-    };
-    let tail = read_at(input, length - tail_length, tail_length)?;
-    let mut file = match ParquetFile::open(&head, &tail, length) {
-        Ok(file) => file,
+    let mut file = match open_seekable(input)? {
+        Ok((file, _)) => file,
         Err(finding) => {
             sink.finding(finding);
             return Ok(0);
@@ -254,6 +236,29 @@ pub fn read_seekable<R: Read + Seek>(input: &mut R, sink: &mut dyn Sink) -> std:
         file.read_row_group(index, &bytes, sink);
     }
     Ok(file.num_rows())
+}
+
+/// Reads `count` bytes of `input` from `start`, or fewer at the end of the input.
+fn read_at<R: Read + Seek>(input: &mut R, start: u64, count: u64) -> std::io::Result<Vec<u8>> {
+    input.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::with_capacity(count as usize);
+    input.take(count).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads the head and the footer of a seekable file and opens it. Returns the file and its
+/// tail: the footer and the 8 bytes after it.
+fn open_seekable<R: Read + Seek>(input: &mut R) -> std::io::Result<Result<(ParquetFile, Vec<u8>), Finding>> {
+    let length = input.seek(SeekFrom::End(0))?;
+    let head = read_at(input, 0, 4)?;
+    let trailer_length = length.min(TRAILER_BYTES as u64);
+    let trailer = read_at(input, length - trailer_length, trailer_length)?;
+    let tail_length = match ParquetFile::tail_length(&trailer, length) {
+        Ok(tail_length) => tail_length,
+        Err(finding) => return Ok(Err(finding)),
+    };
+    let tail = read_at(input, length - tail_length, tail_length)?;
+    Ok(ParquetFile::open(&head, &tail, length).map(|file| (file, tail)))
 }
 
 /// Returns the footer length from the last 8 bytes of a file of `file_length` bytes, after

@@ -7,12 +7,16 @@
 //! since statistics and indexes hold minimum and maximum values, which can be the very values
 //! that were redacted.
 
+use std::borrow::Cow;
+use std::io::{Read, Seek, Write};
+use std::ops::Range;
+
 use super::codec;
 use super::file::ParquetFile;
 use super::metadata::{ColumnChunk, FileMetadata, Leaf, ValueType, FIXED_LEN_BYTE_ARRAY};
 use super::page::{bit_width, decode_chunk, PageError, DATA_PAGE, PLAIN, RLE};
 use super::thrift::{Encoder, BINARY, I32, LIST, STRUCT};
-use super::{invalid, unsupported, MAGIC};
+use super::{invalid, open_seekable, read_at, unsupported, MAGIC};
 use crate::dataset::column_label;
 use crate::limits::MAX_PARQUET_STREAM_BYTES;
 use crate::report::{Finding, Location};
@@ -105,7 +109,9 @@ impl Editor for EditFn<'_> {
 
 /// A row group that is about to be rewritten, passed to [`Editor::row_group`].
 pub struct RowGroup<'a> {
-    input: &'a [u8],
+    /// The bytes of the row group's range, which starts at file offset `base`.
+    bytes: &'a [u8],
+    base: u64,
     metadata: &'a FileMetadata,
     footer_offset: u64,
     index: usize,
@@ -150,7 +156,7 @@ impl RowGroup<'_> {
         }
         let group = &self.metadata.row_groups[self.index];
         let chunk = &group.chunks[column];
-        let bytes = chunk_bytes(self.input, self.metadata, column, chunk, self.footer_offset)?;
+        let bytes = chunk_bytes(self.bytes, self.base, self.metadata, column, chunk, self.footer_offset)?;
         let binary = leaf.value_type == ValueType::Binary;
         let result = decode_chunk(leaf, chunk, bytes, chunk.start(), group.num_rows, &mut |slot| {
             let Some(value) = slot.value else { return };
@@ -173,6 +179,99 @@ impl RowGroup<'_> {
 #[allow(clippy::result_large_err, reason = "runs once per file, so the error's size costs nothing")]
 pub fn rewrite_with(input: &[u8], options: &RewriteOptions, editor: &mut dyn Editor) -> Result<Vec<u8>, Finding> {
     let file = ParquetFile::open(input.get(..4).unwrap_or(input), input, input.len() as u64)?;
+    let footer = input.get(file.footer_offset() as usize..).unwrap_or_default();
+    let mut output = Vec::new();
+    let mut read_group = |range: Range<u64>| Ok(Cow::Borrowed(input.get(range.start as usize..range.end as usize).unwrap_or_default()));
+    let target = Target { writer: &mut output, written: 0, limit: Some(MAX_PARQUET_STREAM_BYTES as u64) };
+    match write_file(&file, footer, options, editor, &mut read_group, target) {
+        Ok(_) => Ok(output),
+        Err(RewriteError::Parquet(finding)) => Err(finding),
+        // Writing to a Vec does not fail, so this arm only keeps the types whole.
+        Err(RewriteError::Io(error)) => Err(unsupported("output", Location::file(), &error.to_string())),
+    }
+}
+
+/// The error that stopped a [`rewrite_seekable`].
+#[derive(Debug)]
+pub enum RewriteError {
+    /// Reading the input or writing the output failed.
+    Io(std::io::Error),
+    /// The input is not valid Parquet or cannot be rewritten, as [`rewrite`] describes.
+    Parquet(Finding),
+}
+
+impl From<std::io::Error> for RewriteError {
+    fn from(error: std::io::Error) -> Self {
+        RewriteError::Io(error)
+    }
+}
+
+impl From<Finding> for RewriteError {
+    fn from(finding: Finding) -> Self {
+        RewriteError::Parquet(finding)
+    }
+}
+
+/// Rewrites the string values of a seekable Parquet file into `output` and returns the number
+/// of bytes written. It reads the footer first and then one row group at a time, so memory is
+/// bounded by the footer and one row group with its rewritten copy, whatever the file size.
+/// The output is written row group by row group and is a valid file only when this returns
+/// `Ok`.
+///
+/// # Errors
+///
+/// [`RewriteError::Io`] when reading or writing fails. [`RewriteError::Parquet`] as [`rewrite`]
+/// describes, except that the output has no size limit. A row group whose byte range is larger
+/// than [`MAX_PARQUET_STREAM_BYTES`](crate::limits::MAX_PARQUET_STREAM_BYTES) stops it instead.
+pub fn rewrite_seekable<R: Read + Seek>(
+    input: &mut R,
+    output: &mut dyn Write,
+    options: &RewriteOptions,
+    editor: &mut dyn Editor,
+) -> Result<u64, RewriteError> {
+    let (file, tail) = open_seekable(input)??;
+    let mut read_group = |range: Range<u64>| -> Result<Cow<'_, [u8]>, RewriteError> {
+        if range.end - range.start > MAX_PARQUET_STREAM_BYTES as u64 {
+            let message = format!("row group is larger than the {MAX_PARQUET_STREAM_BYTES}-byte limit of the writer");
+            let location = Location { offset: Some(range.start), ..Location::file() };
+            return Err(unsupported("row_group_limit", location, &message).into());
+        }
+        Ok(Cow::Owned(read_at(input, range.start, range.end - range.start)?))
+    };
+    let target = Target { writer: output, written: 0, limit: None };
+    write_file(&file, &tail, options, editor, &mut read_group, target)
+}
+
+/// The output of [`write_file`] and the bytes written to it so far.
+struct Target<'a> {
+    writer: &'a mut dyn Write,
+    written: u64,
+    /// Largest output allowed, for output held in memory.
+    limit: Option<u64>,
+}
+
+impl Target<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), RewriteError> {
+        self.writer.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        if self.limit.is_some_and(|limit| self.written > limit) {
+            let message = format!("rewritten file is larger than the {MAX_PARQUET_STREAM_BYTES}-byte limit");
+            return Err(unsupported("output_limit", Location::file(), &message).into());
+        }
+        Ok(())
+    }
+}
+
+/// Writes the rewritten file, reading each row group's byte range through `read_group`.
+/// `footer` starts at the file's footer. Returns the number of bytes written.
+fn write_file<'a>(
+    file: &ParquetFile,
+    footer: &[u8],
+    options: &RewriteOptions,
+    editor: &mut dyn Editor,
+    read_group: &mut dyn FnMut(Range<u64>) -> Result<Cow<'a, [u8]>, RewriteError>,
+    mut target: Target<'_>,
+) -> Result<u64, RewriteError> {
     let metadata = file.metadata();
     check_columns(metadata)?;
     let codec = match options.compression {
@@ -180,46 +279,50 @@ pub fn rewrite_with(input: &[u8], options: &RewriteOptions, editor: &mut dyn Edi
         Compression::Snappy => codec::SNAPPY,
     };
 
-    let mut output = MAGIC.to_vec();
+    target.write(MAGIC)?;
     let mut groups = Vec::with_capacity(metadata.row_groups.len());
     let mut first_record = 1;
     for (index, group) in metadata.row_groups.iter().enumerate() {
-        let view = RowGroup { input, metadata, footer_offset: file.footer_offset(), index, first_record };
+        let range = file.row_group_range(index).unwrap_or(4..4);
+        let base = range.start;
+        let bytes = read_group(range)?;
+        let view = RowGroup { bytes: &bytes, base, metadata, footer_offset: file.footer_offset(), index, first_record };
         editor.row_group(&view);
+
+        // The row group is written at once, after its last chunk, so each chunk's offset is the
+        // bytes written so far plus its place in `buffer`.
+        let mut buffer = Vec::new();
         let mut chunks = Vec::with_capacity(group.chunks.len());
         for (column, chunk) in group.chunks.iter().enumerate() {
             let leaf = &metadata.leaves[column];
-            let bytes = chunk_bytes(input, metadata, column, chunk, file.footer_offset())?;
+            let chunk_data = chunk_bytes(&bytes, base, metadata, column, chunk, file.footer_offset())?;
             let written = if leaf.value_type == ValueType::Other {
-                copy_chunk(&mut output, chunk, bytes)
+                copy_chunk(&mut buffer, target.written, chunk, chunk_data)
             } else if chunk.physical_type != leaf.physical_type {
                 let message = "column chunk's physical type differs from the schema's; the file may be corrupt";
-                return Err(page_finding(metadata, column, PageError::invalid("column_chunk", chunk.start(), message)));
+                return Err(page_finding(metadata, column, PageError::invalid("column_chunk", chunk.start(), message)).into());
             } else {
                 let name = &metadata.columns[column];
                 let mut writer = ChunkWriter::new(leaf, codec, column, name);
                 let mut edit_slot = |record: u64, text: &str| editor.edit(&Cell { column, name, record: first_record + record }, text);
-                let result = decode_chunk(leaf, chunk, bytes, chunk.start(), group.num_rows, &mut |slot| {
+                let result = decode_chunk(leaf, chunk, chunk_data, chunk.start(), group.num_rows, &mut |slot| {
                     writer.push(slot.definition, slot.value, slot.row, &mut edit_slot);
                 });
                 result.map_err(|error| page_finding(metadata, column, error))?;
-                writer.finish(&mut output)?
+                writer.finish(&mut buffer, target.written)?
             };
-            if output.len() > MAX_PARQUET_STREAM_BYTES {
-                let message = format!("rewritten file is larger than the {MAX_PARQUET_STREAM_BYTES}-byte limit");
-                return Err(unsupported("output_limit", Location::file(), &message));
-            }
             chunks.push(written);
         }
+        target.write(&buffer)?;
         groups.push((group.num_rows, chunks));
         first_record += group.num_rows;
     }
 
-    let footer = file_metadata(input, &file, &groups);
-    output.extend_from_slice(&footer);
-    output.extend_from_slice(&(footer.len() as u32).to_le_bytes());
-    output.extend_from_slice(MAGIC);
-    Ok(output)
+    let footer = file_metadata(footer, file, &groups);
+    target.write(&footer)?;
+    target.write(&(footer.len() as u32).to_le_bytes())?;
+    target.write(MAGIC)?;
+    Ok(target.written)
 }
 
 /// Rejects files with a text column that the writer cannot rewrite.
@@ -248,7 +351,8 @@ fn check_columns(metadata: &FileMetadata) -> Result<(), Finding> {
 /// Returns the bytes of a column chunk after checking its range.
 #[allow(clippy::result_large_err, reason = "runs once per chunk, so the error's size costs nothing")]
 fn chunk_bytes<'a>(
-    input: &'a [u8],
+    group_bytes: &'a [u8],
+    base: u64,
     metadata: &FileMetadata,
     column: usize,
     chunk: &ColumnChunk,
@@ -260,7 +364,8 @@ fn chunk_bytes<'a>(
         return Err(unsupported("external_chunk", location(), message));
     }
     let range = chunk.range().filter(|range| range.start >= 4 && range.end <= footer_offset);
-    let bytes = range.and_then(|range| input.get(range.start as usize..range.end as usize));
+    let relative = range.and_then(|range| Some(range.start.checked_sub(base)? as usize..range.end.checked_sub(base)? as usize));
+    let bytes = relative.and_then(|range| group_bytes.get(range));
     bytes.ok_or_else(|| {
         let mut finding = invalid("column_chunk", chunk.start(), "column chunk's byte range is outside the file's data; the file may be corrupt");
         finding.location.column = location().column;
@@ -283,10 +388,11 @@ fn page_finding(metadata: &FileMetadata, column: usize, error: PageError) -> Fin
     }
 }
 
-/// Copies a column chunk unchanged and returns its metadata with the new offsets.
-fn copy_chunk(output: &mut Vec<u8>, chunk: &ColumnChunk, bytes: &[u8]) -> ColumnChunk {
-    let start = output.len() as u64;
-    output.extend_from_slice(bytes);
+/// Copies a column chunk unchanged to `buffer`, which starts at file offset `buffer_offset`, and
+/// returns its metadata with the new offsets.
+fn copy_chunk(buffer: &mut Vec<u8>, buffer_offset: u64, chunk: &ColumnChunk, bytes: &[u8]) -> ColumnChunk {
+    let start = buffer_offset + buffer.len() as u64;
+    buffer.extend_from_slice(bytes);
     let old_start = chunk.start();
     let mut copied = chunk.clone();
     copied.data_page_offset = start + (chunk.data_page_offset - old_start);
@@ -376,7 +482,8 @@ impl<'a> ChunkWriter<'a> {
     }
 
     #[allow(clippy::result_large_err, reason = "runs once per chunk, so the error's size costs nothing")]
-    fn finish(mut self, output: &mut Vec<u8>) -> Result<ColumnChunk, Finding> {
+    /// Writes the pages to `buffer`, which starts at file offset `buffer_offset`.
+    fn finish(mut self, buffer: &mut Vec<u8>, buffer_offset: u64) -> Result<ColumnChunk, Finding> {
         if let Some(row) = self.wrong_length {
             let location = Location { record: None, column: Some(column_label(self.column, Some(self.name))), ..Location::file() };
             let message = format!(
@@ -386,8 +493,8 @@ impl<'a> ChunkWriter<'a> {
             return Err(unsupported("fixed_length", location, &message));
         }
         self.flush();
-        let start = output.len() as u64;
-        output.extend_from_slice(&self.pages);
+        let start = buffer_offset + buffer.len() as u64;
+        buffer.extend_from_slice(&self.pages);
         Ok(ColumnChunk {
             external: false,
             physical_type: self.leaf.physical_type,
@@ -434,9 +541,8 @@ fn page_header(uncompressed_size: usize, compressed_size: usize, num_values: usi
 }
 
 /// Encodes the output's `FileMetaData`, with the input's schema elements copied unchanged.
-fn file_metadata(input: &[u8], file: &ParquetFile, groups: &[(u64, Vec<ColumnChunk>)]) -> Vec<u8> {
+fn file_metadata(footer: &[u8], file: &ParquetFile, groups: &[(u64, Vec<ColumnChunk>)]) -> Vec<u8> {
     let metadata = file.metadata();
-    let footer = &input[file.footer_offset() as usize..];
     let mut encoder = Encoder::new();
     encoder.i32_field(1, 1);
     encoder.field(2, LIST);

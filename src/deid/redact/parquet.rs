@@ -1,21 +1,23 @@
 //! Redaction of Parquet files.
 //!
 //! A Parquet file cannot be rewritten in place as text can: its footer comes last, and the
-//! pages of a rewritten column get new sizes. So the redactor keeps the file's bytes, up to
-//! [`MAX_PARQUET_STREAM_BYTES`], and rewrites it when the input ends, with
-//! [`rewrite_with`]. Every string value goes through the same [`Analyzer`] and operators as
-//! a CSV cell, and the other columns are copied unchanged.
+//! pages of a rewritten column get new sizes. So the streaming [`Redactor`](super::Redactor)
+//! keeps the file's bytes, up to [`MAX_PARQUET_STREAM_BYTES`], and rewrites it when the input
+//! ends. [`redact_parquet_seekable`] reads a seekable file instead, one row group at a time.
+//! Every string value goes through the same [`Analyzer`] and operators as a CSV cell, and the
+//! other columns are copied unchanged.
 //!
 //! With per-subject date shifting, the subject column of each row group is decoded before
 //! that row group is rewritten, so the subjects kept in memory are those of one row group.
 
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 use super::super::dataset::Analyzer;
 use super::super::operators::{Operator, Replacer};
 use super::super::report::{SafeHarborReport, Tally};
-use super::replace_spans;
-use crate::dataset::parquet::{rewrite_with, Cell, Editor, RewriteOptions, RowGroup};
+use super::{dates_per_subject, replace_spans, RedactOptions};
+use crate::dataset::parquet::{rewrite_seekable, rewrite_with, Cell, Editor, RewriteError, RewriteOptions, RowGroup};
 use crate::dataset::{Field, Format, Value, ValueKind};
 use crate::error::{Error, ErrorCode};
 use crate::limits::MAX_PARQUET_STREAM_BYTES;
@@ -66,24 +68,47 @@ impl ParquetState {
             return Err(Error::new(ErrorCode::InputTooLarge, message).with_subject("file"));
         }
         let input = std::mem::take(&mut self.buffer);
-        let mut editor = RedactEditor {
-            analyzer: &mut self.analyzer,
-            replacer: &self.replacer,
-            subject_field: self.replacer.operators().subject_field.as_deref().filter(|_| self.per_subject),
-            subjects: Vec::new(),
-            first_record: 1,
-            records: 0,
-            tally: Tally::default(),
-            problems: Findings::default(),
-        };
+        let mut editor = RedactEditor::new(&mut self.analyzer, &self.replacer, self.per_subject);
         let output = rewrite_with(&input, &RewriteOptions::default(), &mut editor).map_err(unreadable)?;
         out.extend_from_slice(&output);
-
-        let mut report = editor.tally.report(Format::Parquet.extension(), self.replacer.operators());
-        report.records = editor.records;
-        report.problems = editor.problems.errors.iter().chain(&editor.problems.warnings).cloned().collect();
-        Ok(report)
+        Ok(editor.report())
     }
+}
+
+/// Redacts the seekable Parquet file `input` into `output` and returns the Safe Harbor report.
+/// It reads the footer and then one row group at a time, so memory is bounded by one row group
+/// and its rewritten copy, and the file may be larger than the [`Redactor`](super::Redactor)'s
+/// [`MAX_PARQUET_STREAM_BYTES`]. The output is a valid file only when the report is returned.
+///
+/// # Errors
+///
+/// The outer error when reading or writing fails. The inner one is
+/// [`ErrorCode::InvalidKey`](crate::ErrorCode::InvalidKey) when an operator needs a key and none
+/// is given, and [`ErrorCode::ParquetUnreadable`](crate::ErrorCode::ParquetUnreadable) when the
+/// file is invalid, has a text column that the writer cannot rewrite, or has a row group over
+/// `MAX_PARQUET_STREAM_BYTES`.
+pub fn redact_parquet_seekable<R: Read + Seek>(
+    input: &mut R,
+    output: &mut dyn Write,
+    scanner: Arc<Scanner>,
+    options: RedactOptions,
+) -> std::io::Result<Result<SafeHarborReport, Error>> {
+    let replacer = match Replacer::new(options.operators, options.key) {
+        Ok(replacer) => replacer,
+        Err(error) => return Ok(Err(error)),
+    };
+    let per_subject = dates_per_subject(&replacer);
+    let mut analyzer = Analyzer::new(scanner, Format::Parquet, options.dataset.min_confidence);
+    let bytes = input.seek(SeekFrom::End(0))?;
+    let mut editor = RedactEditor::new(&mut analyzer, &replacer, per_subject);
+    match rewrite_seekable(input, output, &RewriteOptions::default(), &mut editor) {
+        Ok(_) => {}
+        Err(RewriteError::Io(error)) => return Err(error),
+        Err(RewriteError::Parquet(finding)) => return Ok(Err(unreadable(finding))),
+    }
+    let mut report = editor.report();
+    report.bytes = bytes;
+    Ok(Ok(report))
 }
 
 /// Returns the error for a file that the writer cannot rewrite. Findings never quote a value,
@@ -113,6 +138,29 @@ struct RedactEditor<'a> {
     records: u64,
     tally: Tally,
     problems: Findings,
+}
+
+impl<'a> RedactEditor<'a> {
+    fn new(analyzer: &'a mut Analyzer, replacer: &'a Replacer, per_subject: bool) -> Self {
+        RedactEditor {
+            analyzer,
+            replacer,
+            subject_field: replacer.operators().subject_field.as_deref().filter(|_| per_subject),
+            subjects: Vec::new(),
+            first_record: 1,
+            records: 0,
+            tally: Tally::default(),
+            problems: Findings::default(),
+        }
+    }
+
+    /// Returns the report of the values edited so far, without the byte count.
+    fn report(&self) -> SafeHarborReport {
+        let mut report = self.tally.report(Format::Parquet.extension(), self.replacer.operators());
+        report.records = self.records;
+        report.problems = self.problems.errors.iter().chain(&self.problems.warnings).cloned().collect();
+        report
+    }
 }
 
 impl Editor for RedactEditor<'_> {
