@@ -84,7 +84,7 @@ export interface ScanSummary {
 
 /** Options of `Redactor` and `redact`. */
 export interface RedactorOptions {
-  /** Parquet is not supported for redaction. */
+  /** With `parquet`, the file is kept until `finish`, which returns the whole output. */
   format: DeidFormat;
   /** Operator per type code (`"*"` for all), or `TYPE=OPERATOR` strings; `tag` by default. */
   operators?: Partial<Record<PhiTypeCode | "*", DeidOperator>> | string[];

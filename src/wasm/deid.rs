@@ -257,7 +257,8 @@ impl JsRedactor {
         Ok(JsRedactor { inner: deid::Redactor::new(input, scanner, options)?, on_progress })
     }
 
-    /// Reads the next chunk and returns the output bytes that are ready.
+    /// Reads the next chunk and returns the output bytes that are ready. A Parquet file is
+    /// written by `finish` only, so `feed` returns an empty array for it.
     pub fn feed(&mut self, #[wasm_bindgen(unchecked_param_type = "Uint8Array")] chunk: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
         let chunk = chunk_argument(&chunk)?;
         let mut out = Vec::with_capacity(chunk.len());

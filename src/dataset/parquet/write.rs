@@ -147,7 +147,7 @@ impl RowGroup<'_> {
     /// # Errors
     ///
     /// The finding that stopped the decoding, as [`rewrite`] would report it. Nothing is
-    /// decoded for a column that is not text.
+    /// decoded for a column that is not text or is repeated.
     #[allow(clippy::result_large_err, reason = "runs once per row group, so the error's size costs nothing")]
     pub fn column_text(&self, column: usize, visit: &mut dyn FnMut(u64, &str)) -> Result<(), Finding> {
         let Some(leaf) = self.metadata.leaves.get(column) else { return Ok(()) };

@@ -86,7 +86,7 @@ export interface ScanSummary {
 
 /** Options of `Redactor` and `redact`. */
 export interface RedactorOptions {
-    /** Parquet is not supported for redaction. */
+    /** With `parquet`, the file is kept until `finish`, which returns the whole output. */
     format: DeidFormat;
     /** Operator per type code (`"*"` for all), or `TYPE=OPERATOR` strings; `tag` by default. */
     operators?: Partial<Record<PhiTypeCode | "*", DeidOperator>> | string[];
@@ -617,7 +617,8 @@ export class Redactor {
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Reads the next chunk and returns the output bytes that are ready.
+     * Reads the next chunk and returns the output bytes that are ready. A Parquet file is
+     * written by `finish` only, so `feed` returns an empty array for it.
      */
     feed(chunk: Uint8Array): Uint8Array;
     /**
