@@ -185,7 +185,7 @@ pub fn rewrite_with(input: &[u8], options: &RewriteOptions, editor: &mut dyn Edi
     let target = Target { writer: &mut output, written: 0, limit: Some(MAX_PARQUET_STREAM_BYTES as u64) };
     match write_file(&file, footer, options, editor, &mut read_group, target) {
         Ok(_) => Ok(output),
-        Err(RewriteError::Parquet(finding)) => Err(finding),
+        Err(RewriteError::Parquet(finding)) => Err(*finding),
         // Writing to a Vec does not fail, so this arm only keeps the types whole.
         Err(RewriteError::Io(error)) => Err(unsupported("output", Location::file(), &error.to_string())),
     }
@@ -197,7 +197,7 @@ pub enum RewriteError {
     /// Reading the input or writing the output failed.
     Io(std::io::Error),
     /// The input is not valid Parquet or cannot be rewritten, as [`rewrite`] describes.
-    Parquet(Finding),
+    Parquet(Box<Finding>),
 }
 
 impl From<std::io::Error> for RewriteError {
@@ -208,7 +208,7 @@ impl From<std::io::Error> for RewriteError {
 
 impl From<Finding> for RewriteError {
     fn from(finding: Finding) -> Self {
-        RewriteError::Parquet(finding)
+        RewriteError::Parquet(Box::new(finding))
     }
 }
 

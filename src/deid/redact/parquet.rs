@@ -104,7 +104,7 @@ pub fn redact_parquet_seekable<R: Read + Seek>(
     match rewrite_seekable(input, output, &RewriteOptions::default(), &mut editor) {
         Ok(_) => {}
         Err(RewriteError::Io(error)) => return Err(error),
-        Err(RewriteError::Parquet(finding)) => return Ok(Err(unreadable(finding))),
+        Err(RewriteError::Parquet(finding)) => return Ok(Err(unreadable(*finding))),
     }
     let mut report = editor.report();
     report.bytes = bytes;
