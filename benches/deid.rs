@@ -9,8 +9,12 @@
 //! cargo bench --profile release-native --bench deid -- [--runs N] [FILE...]
 //! ```
 //!
-//! Without FILE arguments it reads the counsel-chat CSV from the shared data folder and the
-//! committed fixtures. Run by `cargo test --benches`, it makes one pass over each fixture.
+//! Without FILE arguments it reads the counsel-chat CSV from the shared data folder, its
+//! Parquet copy from `python3 bench/make-parquet.py` (skipped when missing) and the committed
+//! fixtures. Run by `cargo test --benches`, it makes one pass over each fixture.
+//!
+//! A Parquet file is read and redacted through the streaming reader and `Redactor`, which keep
+//! the whole file and decode it at the end.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -28,6 +32,8 @@ const DEFAULT_INPUTS: &[&str] = &[
     "../shared/data/therapy/counsel-chat/20200325_counsel_chat.csv",
     "tests/fixtures/csv/notes-sample.csv",
     "tests/fixtures/jsonl/conversations-sample.jsonl",
+    "target/bench/counsel-chat.parquet",
+    "tests/fixtures/parquet/notes-plain-v1.parquet",
 ];
 
 /// Counts values, so that the anchor does the reader's full work.
@@ -134,7 +140,7 @@ fn main() {
         let [read_time, scan_time, redact_time] = times.map(|mut samples| median(&mut samples));
         let name = Path::new(&path).file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         println!(
-            "| {name} | {:.1} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} |",
+            "| {name} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
             data.len() as f64 / 1e6,
             megabytes_per_second(data.len(), read_time),
             megabytes_per_second(data.len(), scan_time),
