@@ -179,10 +179,7 @@ fn check(format: Format, input: &[u8], operator: &str, chunk: usize) -> Result<(
         let key = key_of(&finding.location);
         let original = &before.by_location[&key];
         let found = &original[finding.start..finding.end];
-        // Mask and surrogate keep punctuation and symbols by design, so a span without a
-        // letter or digit (a recognizer can mark an emoji-only name cell) stays as it was.
-        // Such text identifies no one.
-        if found.len() < MIN_CHECKED_LEN || !found.chars().any(char::is_alphanumeric) {
+        if found.len() < MIN_CHECKED_LEN {
             continue;
         }
         prop_assert!(!after.by_location[&key].contains(found), "{} at {} survived {}", finding.kind, key, operator);

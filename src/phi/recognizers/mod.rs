@@ -243,14 +243,16 @@ pub(crate) fn whole_value(text: &str, scope: &Scope<'_>, out: &mut Vec<Found>) {
     let value = &text[start..end];
     let words = value.split_whitespace().count();
     let has_digit = value.bytes().any(|byte| byte.is_ascii_digit());
+    // A name or a town has letters, so a cell of emoji or punctuation identifies no one.
+    let has_letter = value.chars().any(char::is_alphabetic);
     match kind {
-        PhiType::Name if words <= 6 && !has_digit => {
+        PhiType::Name if words <= 6 && !has_digit && has_letter => {
             let (name_start, name_end) = proper::strip_title_and_credentials(text, start, end);
             if name_start < name_end {
                 out.push(span(kind, name_start, name_end, 0.8, "column"));
             }
         }
-        PhiType::City if words <= 4 && !has_digit => out.push(span(kind, start, end, 0.8, "column")),
+        PhiType::City if words <= 4 && !has_digit && has_letter => out.push(span(kind, start, end, 0.8, "column")),
         PhiType::Address if words <= 12 => out.push(span(kind, start, end, 0.8, "column")),
         PhiType::Mrn | PhiType::HealthPlanId | PhiType::AccountNumber | PhiType::LicenseNumber | PhiType::VehicleId | PhiType::DeviceId | PhiType::OtherId | PhiType::Ssn
             if words <= 3 && value.len() <= 40 && (has_digit || (value.len() >= 6 && value.bytes().all(|byte| byte.is_ascii_uppercase()))) =>
