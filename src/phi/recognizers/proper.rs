@@ -315,9 +315,15 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     let run_end = last.end;
     let word = |token: &Token| &text[token.start..token.end];
     // Most capitalised words in prose open a sentence and are ordinary words: `The`,
-    // `Sometimes`. A single one is never a name, whatever the context.
+    // `Sometimes`. A single one is no name unless a relative comes right before it and it
+    // is no word of the scanner's own lists: `my friend Ana`.
     if tokens.len() == 1 && lookup(dictionary, word(&tokens[0])) == Word::Common && !lexicon::contains(COMMON_TOWNS, word(&tokens[0])) {
-        return run_end;
+        let single = word(&tokens[0]);
+        let listed = [NOT_NAMES, MONTHS, STATE_NAMES, TITLES].into_iter().any(|set| lexicon::contains(set, single));
+        let before = super::before(text, start, 32);
+        if listed || before.trim_end().ends_with(',') || !ends_with_person_word(before) {
+            return run_end;
+        }
     }
 
     // Leading titles, role words and function words are context, not part of the name.
