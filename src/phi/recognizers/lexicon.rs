@@ -26,7 +26,8 @@ pub(crate) const COMMON_TOWNS: Set = Set(1 << 13);
 pub(crate) const PLACE_WORDS: Set = Set(1 << 14);
 pub(crate) const HOTLINES: Set = Set(1 << 15);
 pub(crate) const ORGANIZATION_ENDINGS: Set = Set(1 << 16);
-const LISTS: [(Set, &[&str]); 17] = [(STATE_NAMES, STATE_NAMES_WORDS), (STATE_CODES, STATE_CODES_WORDS), (STREET_SUFFIXES, STREET_SUFFIXES_WORDS), (UNIT_WORDS, UNIT_WORDS_WORDS), (DIRECTIONS, DIRECTIONS_WORDS), (TITLES, TITLES_WORDS), (CREDENTIALS, CREDENTIALS_WORDS), (PERSON_WORDS, PERSON_WORDS_WORDS), (PARTICLES, PARTICLES_WORDS), (MONTHS, MONTHS_WORDS), (NOT_NAMES, NOT_NAMES_WORDS), (TOWN_ENDINGS, TOWN_ENDINGS_WORDS), (TOWN_PREFIXES, TOWN_PREFIXES_WORDS), (COMMON_TOWNS, COMMON_TOWNS_WORDS), (PLACE_WORDS, PLACE_WORDS_WORDS), (HOTLINES, HOTLINES_WORDS), (ORGANIZATION_ENDINGS, ORGANIZATION_ENDINGS_WORDS)];
+pub(crate) const SPANISH: Set = Set(1 << 17);
+const LISTS: [(Set, &[&str]); 21] = [(STATE_NAMES, STATE_NAMES_WORDS), (STATE_CODES, STATE_CODES_WORDS), (STREET_SUFFIXES, STREET_SUFFIXES_WORDS), (UNIT_WORDS, UNIT_WORDS_WORDS), (DIRECTIONS, DIRECTIONS_WORDS), (TITLES, TITLES_WORDS), (CREDENTIALS, CREDENTIALS_WORDS), (PERSON_WORDS, PERSON_WORDS_WORDS), (PARTICLES, PARTICLES_WORDS), (MONTHS, MONTHS_WORDS), (NOT_NAMES, NOT_NAMES_WORDS), (TOWN_ENDINGS, TOWN_ENDINGS_WORDS), (TOWN_PREFIXES, TOWN_PREFIXES_WORDS), (COMMON_TOWNS, COMMON_TOWNS_WORDS), (PLACE_WORDS, PLACE_WORDS_WORDS), (HOTLINES, HOTLINES_WORDS), (ORGANIZATION_ENDINGS, ORGANIZATION_ENDINGS_WORDS), (NOT_NAMES, CAPITALISED_NOUNS_WORDS), (COMMON_TOWNS, LARGE_CITIES_WORDS), (ORGANIZATION_ENDINGS, RESOURCE_ENDINGS_WORDS), (SPANISH, SPANISH_WORDS)];
 
 /// FNV-1a, because the keys are short and not attacker-chosen in a way that matters: a
 /// collision only costs a comparison.
@@ -122,7 +123,7 @@ const DIRECTIONS_WORDS: &[&str] = &["e", "east", "n", "ne", "north", "nw", "s", 
 /// Titles before a name.
 const TITLES_WORDS: &[&str] = &[
     "coach", "det", "detective", "doctor", "dr", "judge", "miss", "mr", "mrs", "ms", "mx", "nurse", "officer", "pastor",
-    "prof", "professor", "rabbi", "rev", "sgt", "sister",
+    "prof", "professor", "rabbi", "rev", "sgt", "sheriff", "sister",
 ];
 
 /// Credentials after a clinician's name.
@@ -206,6 +207,51 @@ const ORGANIZATION_ENDINGS_WORDS: &[&str] = &[
     "hospital", "hotline", "inc", "institute", "insurance", "languages", "law", "lifeline", "llc", "method",
     "ministries", "model", "mutual", "network", "partners", "prize", "program", "project", "scale", "services",
     "society", "syndrome", "talk", "test", "theory", "therapy", "university",
+];
+
+/// More capitalised words that are never names on their own: countries, faiths and their
+/// followers, brands and apps, interjections, `Earth`, `Dios` and the misspelling `Ive`.
+const CAPITALISED_NOUNS_WORDS: &[&str] = &[
+    "atta", "awesome", "baptist", "barbie", "bravo", "brazil", "buddhists", "cali", "catholics", "christians", "cuba",
+    "dang", "denmark", "dios", "disney", "earth", "egypt", "facetime", "greece", "heaven", "hindu", "ive", "korea",
+    "mormon", "mormons", "muslims", "nike", "norway", "oh", "pakistan", "philippines", "pinterest", "poland",
+    "portugal", "protestant", "reddit", "russia", "scotland", "skype", "snapchat", "starbucks", "sweden", "tiktok",
+    "tinder", "ukraine", "vietnam", "wales", "walmart", "whatsapp",
+];
+
+/// State capitals and large US cities, so that a greeting or a place word before them makes
+/// them a city: `Hi Tampa,`, `moved to Boise`. Some are also given names (`Helena`,
+/// `Lincoln`), which a greeting then reports as a city.
+const LARGE_CITIES_WORDS: &[&str] = &[
+    "akron", "albany", "albuquerque", "anaheim", "anchorage", "annapolis", "athens", "augusta", "bakersfield",
+    "birmingham", "bismarck", "boise", "buffalo", "charleston", "chattanooga", "cheyenne", "cincinnati", "columbia",
+    "columbus", "concord", "durham", "fontana", "frankfort", "fremont", "fresno", "garland", "glendale", "hartford",
+    "helena", "hialeah", "irvine", "jacksonville", "juneau", "knoxville", "lansing", "laredo", "lincoln", "lubbock",
+    "memphis", "modesto", "montgomery", "montpelier", "newark", "norfolk", "oakland", "olympia", "omaha", "pasadena",
+    "pierre", "plano", "providence", "raleigh", "reno", "richmond", "rochester", "savannah", "scottsdale", "spokane",
+    "stockton", "syracuse", "tacoma", "tallahassee", "tampa", "tempe", "toledo", "topeka", "trenton", "tulsa",
+    "wichita", "yonkers",
+];
+
+/// Last words of the names of support groups, services, apps, books and conditions:
+/// `Overeaters Anonymous`, `Seasonal Affective Disorder`, `TED Talks`.
+const RESOURCE_ENDINGS_WORDS: &[&str] = &[
+    "anonymous", "app", "books", "certified", "chat", "clinics", "collective", "counseling", "counselling",
+    "dialogue", "disorder", "journal", "line", "magazine", "podcast", "press", "psychologist", "talks", "wellness",
+    "workbook",
+];
+
+/// Frequent Spanish words that are not English words: their share of a text's words marks
+/// Spanish text, where a capitalised word opening a sentence is no name (`Necesito ayuda`).
+const SPANISH_WORDS: &[&str] = &[
+    "actualmente", "ahora", "al", "algo", "ambos", "amor", "aun", "ayuda", "años", "aún", "bien", "como", "con",
+    "cuando", "cuál", "cuáles", "cómo", "de", "del", "donde", "día", "dónde", "el", "ella", "ellas", "ellos", "en",
+    "entonces", "eres", "es", "esposa", "esposo", "esta", "estar", "este", "estoy", "está", "estás", "familia",
+    "hace", "hacer", "hay", "hija", "hijo", "hijos", "hoy", "la", "las", "le", "les", "lo", "los", "madre", "mal",
+    "mamá", "mi", "miedo", "mis", "mucha", "mucho", "muy", "más", "nada", "necesito", "nos", "nosotros", "novia",
+    "novio", "nunca", "padre", "papá", "para", "pero", "por", "porque", "puede", "puedo", "que", "quiero", "qué",
+    "se", "ser", "si", "siempre", "sin", "sobre", "soy", "su", "sus", "sí", "también", "te", "tengo", "tiempo",
+    "tiene", "todo", "todos", "tu", "tú", "una", "uno", "usted", "vez", "vida", "y", "ya", "yo", "él",
 ];
 
 /// Public crisis and help lines, digits only: they are not a client's PHI.

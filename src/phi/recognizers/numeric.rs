@@ -97,6 +97,14 @@ fn trim(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
     if value.ends_with(')') && !text[start..end].contains('(') {
         end -= 1;
     }
+    // A number glued to the next sentence (`8255.I am`, `5478.Mi esposo`) ends at the period.
+    if let Some(dot) = text[start..end].rfind('.') {
+        let tail = &text[start + dot + 1..end];
+        let digit_before = text[..start + dot].ends_with(|c: char| c.is_ascii_digit());
+        if digit_before && tail.starts_with(|c: char| c.is_ascii_uppercase()) && tail.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+            end = start + dot;
+        }
+    }
     while end > start && matches!(text.as_bytes()[end - 1], b'.' | b'-' | b'/' | b':' | b' ' | b'(') {
         end -= 1;
     }
@@ -151,7 +159,9 @@ fn is_hotline(shape: &Shape<'_>) -> bool {
     // Toll-free numbers belong to organizations, not to clients: 1-800-799-SAFE, 877-565-8860.
     let national = digits.strip_prefix('1').filter(|rest| rest.len() >= 10).unwrap_or(&digits);
     let toll_free = ["800", "888", "877", "866", "855", "844", "833"].iter().any(|prefix| national.starts_with(prefix));
-    toll_free && national.len() == 10 && (shape.lengths().len() >= 3 || shape.all_digits())
+    // A toll-free number spelled with a word (`1-800-4-A-CHILD`) belongs to an organization too.
+    let spelled = shape.groups.iter().any(|group| group.len() >= 3 && group.bytes().all(|byte| byte.is_ascii_alphabetic()));
+    toll_free && ((national.len() == 10 && (shape.lengths().len() >= 3 || shape.all_digits())) || spelled)
 }
 
 /// Times of day: `14:00`, `3:30`, `5:30PM`.
@@ -586,7 +596,9 @@ fn identifier(text: &str, shape: &Shape<'_>, start: usize, end: usize, hint: Opt
     if not_phi(hint) || is_code_or_measure(shape) {
         return;
     }
-    let year = shape.all_digits() && shape.groups.len() == 1 && shape.digits == 4 && shape.value.parse::<u32>().is_ok_and(|year| (1900..=2099).contains(&year));
+    // A year or a range of years (`1931-1932`) is no identifier.
+    let is_year = |group: &str| group.len() == 4 && group.parse::<u32>().is_ok_and(|year| (1900..=2099).contains(&year));
+    let year = shape.all_digits() && shape.groups.len() <= 2 && shape.groups.iter().all(|group| is_year(group));
     if year {
         return;
     }

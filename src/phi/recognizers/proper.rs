@@ -1,7 +1,7 @@
 //! Names and towns: capitalised word runs weighed by the name dictionary and the words around
 //! them, and lower-case names after a trigger (`my sis molly`, `call me jo`).
 
-use super::lexicon::{self, ORGANIZATION_ENDINGS, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
+use super::lexicon::{self, ORGANIZATION_ENDINGS, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, SPANISH, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
 use super::{span, Engine, Found, Scope};
 use crate::phi::names::{Dictionary, List};
 use crate::phi::PhiType;
@@ -18,7 +18,7 @@ const IMPERATIVE_OBJECTS: &[&str] = &[
 const INTROS: &[&str] = &["my name is ", "name is ", "call me ", "i'm ", "i am ", "this is ", "it's ", "it is ", "named ", "called ", "name: ", "names ", "name's ", "attention "];
 
 /// Greetings and thanks before a name used as a vocative (`Good afternoon, Louise.`).
-const GREETINGS: &[&str] = &["hi ", "hello ", "hey ", "dear ", "thanks, ", "thank you, ", "welcome back, ", "morning, ", "afternoon, ", "evening, ", "bye, ", "care, ", "hi, ", "hello, ", "hey, "];
+const GREETINGS: &[&str] = &["hi ", "hello ", "hey ", "dear ", "thanks, ", "thank you, ", "welcome back, ", "morning, ", "afternoon, ", "evening, ", "bye, ", "care, ", "hi, ", "hello, ", "hey, ", "oh ", "well "];
 
 /// Appends the names and towns in `text`, in one pass over its words.
 pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec<Found>) {
@@ -140,7 +140,9 @@ fn lower_word(dictionary: &Dictionary, text: &str, start: usize, end: usize, out
             // `daria's bday`: a birthday belongs to a person, whatever the word.
             let birthday = next_word(text, end + 2).is_some_and(|(next_start, next_end)| ["bday", "birthday", "funeral", "wedding"].contains(&&text[next_start..next_end]));
             let plausible = word.len() >= 2 && !lexicon::contains(NOT_NAMES, word) && !lexicon::contains(PERSON_WORDS, word);
-            if is_lower_name(dictionary, word) || (birthday && plausible) {
+            // `my kid's`, `this guy's`: a determiner comes before a noun, not a name.
+            let determiner = ends_with_determiner(&text[..start], LOWER_DETERMINERS);
+            if !determiner && (is_lower_name(dictionary, word) || (birthday && plausible)) {
                 out.push(span(PhiType::Name, start, end, if birthday { 0.8 } else { 0.6 }, "name_lower_case"));
             }
         }
@@ -173,7 +175,16 @@ fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, ou
             }
             next_word(text, relative.1)
         }
-        "it's" | "its" | "im" | "i'm" | "names" | "name's" => next_word(text, end),
+        // `it's eddie 😴` names a person, but `its sunny you are` describes a thing, so a name
+        // after `it's` is followed by no other word except `again`, `calling`, `from`, `here`
+        // or `speaking`.
+        "it's" | "its" => next_word(text, end).filter(|&(_, name_end)| {
+            next_word(text, name_end).is_none_or(|(next_start, next_end)| {
+                let next = &text[next_start..next_end];
+                !next.chars().all(char::is_alphabetic) || ["again", "calling", "from", "here", "speaking"].contains(&next)
+            })
+        }),
+        "im" | "i'm" | "names" | "name's" => next_word(text, end),
         // A greeting before a name and a comma: `hey robert, sorry`.
         "hey" | "hi" | "hello" | "dear" | "thanks" | "thx" | "ty" | "bye" => next_word(text, end).filter(|&(_, name_end)| {
             let rest = &text[name_end..];
@@ -250,12 +261,21 @@ enum Word {
 }
 
 fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
-    if lexicon::contains(NOT_NAMES, word) || lexicon::contains(MONTHS, word) || lexicon::contains(STATE_NAMES, word) {
+    // A title alone is an ordinary word: `the local Sheriff`.
+    if lexicon::contains(NOT_NAMES, word) || lexicon::contains(MONTHS, word) || lexicon::contains(STATE_NAMES, word) || lexicon::contains(TITLES, word) {
         return Word::Common;
     }
     let Some(dictionary) = dictionary else {
         return Word::Unknown;
     };
+    // A compound with an ordinary word and no name (`Self-care`, `Counter-Dependency`) is an
+    // ordinary word.
+    if word.contains('-') {
+        let parts: Vec<Word> = word.split('-').map(|part| lookup(Some(dictionary), part)).collect();
+        if parts.contains(&Word::Common) && !parts.contains(&Word::Name) {
+            return Word::Common;
+        }
+    }
     let safe = dictionary.contains(List::Safe, word);
     let name = dictionary.contains(List::First, word) || dictionary.contains(List::Last, word);
     match (name, safe) {
@@ -276,7 +296,14 @@ struct Token {
 /// Reads the capitalised run at `start`, reports what it is, and returns where scanning
 /// continues.
 fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scope: &Scope<'_>, lower_words: &mut LowerWords<'t>, out: &mut Vec<Found>) -> usize {
-    let tokens = read_run(text, start);
+    let mut tokens = read_run(text, start);
+    // Words glued to the next sentence (`Gary ChapmanAnd of course`) end at the inner capital,
+    // and scanning continues there.
+    if let Some(index) = tokens.iter().position(|token| glued_end(&text[token.start..token.end]).is_some()) {
+        let token = &mut tokens[index];
+        token.end = token.start + glued_end(&text[token.start..token.end]).unwrap_or(token.end - token.start);
+        tokens.truncate(index + 1);
+    }
     // A column of another type (`city`, `street`, `payer`) contains no names. Its own
     // recognizer or the whole-value rule reports it.
     if scope.field.is_some_and(|kind| kind != PhiType::Name) {
@@ -288,9 +315,15 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     let run_end = last.end;
     let word = |token: &Token| &text[token.start..token.end];
     // Most capitalised words in prose open a sentence and are ordinary words: `The`,
-    // `Sometimes`. A single one is never a name, whatever the context.
+    // `Sometimes`. A single one is no name unless a relative comes right before it and it
+    // is no word of the scanner's own lists: `my friend Ana`.
     if tokens.len() == 1 && lookup(dictionary, word(&tokens[0])) == Word::Common && !lexicon::contains(COMMON_TOWNS, word(&tokens[0])) {
-        return run_end;
+        let single = word(&tokens[0]);
+        let listed = [NOT_NAMES, MONTHS, STATE_NAMES, TITLES].into_iter().any(|set| lexicon::contains(set, single));
+        let before = super::before(text, start, 32);
+        if listed || before.trim_end().ends_with(',') || !ends_with_person_word(before) {
+            return run_end;
+        }
     }
 
     // Leading titles, role words and function words are context, not part of the name.
@@ -303,14 +336,18 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
             title = true;
         } else if lexicon::contains(PERSON_WORDS, current) {
             person = true;
-        } else if !(lexicon::contains(NOT_NAMES, current) || lexicon::contains(MONTHS, current) || lexicon::contains(PLACE_WORDS, current)) {
+        } else if lexicon::contains(TOWN_PREFIXES, current) && first + 1 < tokens.len() {
+            // `Los Angeles`, `Santa Fe`: the prefix belongs to the town.
+            break;
+        } else if !(lexicon::contains(NOT_NAMES, current) || lexicon::contains(MONTHS, current) || lexicon::contains(PLACE_WORDS, current) || (lexicon::contains(SPANISH, current) && lower_words.is_spanish(text))) {
             break;
         }
         first += 1;
     }
-    // Trailing credentials (`Arthur Gómez LCSW`) and all-capital words are not name words.
+    // Trailing credentials (`Arthur Gómez LCSW`), all-capital words and countries (`Toronto
+    // Canada`) are not name words.
     let mut last_index = tokens.len();
-    while last_index > first && is_credential_or_acronym(word(&tokens[last_index - 1])) {
+    while last_index > first && (is_credential_or_acronym(word(&tokens[last_index - 1])) || lexicon::contains(NOT_NAMES, word(&tokens[last_index - 1]))) {
         last_index -= 1;
     }
     if first >= last_index {
@@ -318,19 +355,26 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     }
     let names = &tokens[first..last_index];
     let (span_start, span_end) = (names[0].start, names[names.len() - 1].end);
+    // A state or territory (`Puerto Rico`) is no PHI, and an all-capital word inside a run
+    // makes it the name of an organization or a title (`TED Talks`).
+    if lexicon::contains(STATE_NAMES, &text[span_start..span_end]) || names.iter().any(|token| is_acronym(word(token))) {
+        return run_end;
+    }
     let lower_before = super::before(text, span_start, 32);
     let after = &text[span_end..];
     let sentence_start = is_sentence_start(text, tokens[0].start) && first == 0;
 
     title |= ends_with_title(lower_before);
     person |= ends_with_person_word(lower_before);
-    let intro = INTROS.iter().any(|intro| ends_with_ignore_case(lower_before, intro));
+    let intro_phrase = INTROS.iter().find(|intro| ends_with_ignore_case(lower_before, intro));
     let credential = credential_after(after);
-    let possessive = after.starts_with("'s") && !after[2..].starts_with(|c: char| c.is_alphanumeric());
+    // Possessives: `Ana's`, and `Agnès' apartment` after a final `s`.
+    let possessive = (after.starts_with("'s") && !after[2..].starts_with(|c: char| c.is_alphanumeric())) || (after.starts_with("' ") && text[..span_end].ends_with('s'));
     let vocative = (lower_before.ends_with(", ") || GREETINGS.iter().any(|greeting| ends_with_ignore_case(lower_before, greeting)))
         && (after.is_empty() || after.starts_with(['.', ',', '!', '?', ';']));
     let state_after = state_after(after);
-    let place_before = lower_before.ends_with(' ') && lexicon::contains(PLACE_WORDS, last_word(lower_before));
+    // A place word counts only inside the sentence: `come in. Mantras can help` has none.
+    let place_before = lower_before.ends_with(' ') && lower_before.trim_end_matches(' ').ends_with(char::is_alphabetic) && lexicon::contains(PLACE_WORDS, last_word(lower_before));
 
     let kinds: Vec<Word> = names.iter().map(|token| lookup(dictionary, word(token))).collect();
     let any_name = kinds.contains(&Word::Name);
@@ -338,6 +382,9 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     let first_is_name = kinds[0] == Word::Name || (kinds[0] == Word::Unknown && !word(&names[0]).is_ascii());
     let checked_kinds = if first_is_name && kinds.len() >= 2 { &kinds[..kinds.len() - 1] } else { &kinds[..] };
     let all_plausible = checked_kinds.iter().all(|kind| *kind != Word::Common);
+    // `called` and `named` also introduce things: `an app called Self-Help`, `a website
+    // called Psychology Today`. Before ordinary words they are no name context.
+    let intro = intro_phrase.is_some_and(|phrase| !(matches!(*phrase, "called " | "named ") && kinds.contains(&Word::Common)));
     // Organizations end with a word such as `Project`, `Helpline` or `Mutual`.
     if lexicon::contains(ORGANIZATION_ENDINGS, word(&names[names.len() - 1])) {
         return run_end;
@@ -347,7 +394,14 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     // Towns: before a state, or after a place word when the run looks like a town name.
     // `Hi Baton Rouge,`: an asker signed with a place is addressed by it.
     let place_shape = is_place_shape(names.iter().map(word).collect::<Vec<_>>().as_slice());
-    let town_context = state_after || (place_before && townish) || (vocative && place_shape);
+    // A word of a title after a place word is no town: `A Guide to Polyamory`.
+    let title_word = in_title(dictionary, text, span_start);
+    // A text that opens with a place and a comma addresses a person by their town:
+    // `Oak Harbor, I believe`.
+    let opening_place = sentence_start && after.starts_with(',') && names.len() >= 2 && place_shape;
+    // Spanish text puts `en` or `de` before a place: `el este de Houston`.
+    let spanish_place = place_shape && lower_before.ends_with(' ') && ["de", "desde", "en"].contains(&last_word(lower_before)) && lower_words.is_spanish(text);
+    let town_context = state_after || (place_before && townish && !title_word) || (vocative && place_shape) || opening_place || spanish_place;
     if !title && !person && !intro && !credential && town_context && !is_state(text, span_start, span_end) {
         let confidence = if state_after { 0.85 } else { 0.75 };
         out.push(span(PhiType::City, span_start, span_end, confidence, "town"));
@@ -359,9 +413,9 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
         if title || credential { 0.95 } else { 0.9 }
     } else if !all_plausible {
         return run_end;
-    } else if names.len() >= 2 && (any_name || first_is_name || kinds.iter().filter(|kind| **kind == Word::Unknown).count() == names.len() && !sentence_start) {
+    } else if names.len() >= 2 && (any_name || first_is_name || kinds.iter().filter(|kind| **kind == Word::Unknown).count() == names.len() && !sentence_start && !lower_words.is_spanish(text)) {
         if kinds.iter().all(|kind| *kind == Word::Ambiguous) { 0.45 } else { 0.85 }
-    } else if names.len() == 1 && kinds[0] == Word::Unknown && !word(&names[0]).is_ascii() && !place_before && !sentence_start {
+    } else if names.len() == 1 && kinds[0] == Word::Unknown && !word(&names[0]).is_ascii() && !place_before && !sentence_start && !lower_words.is_spanish(text) {
         // A capitalised word with accented letters inside an English sentence.
         0.6
     } else if possessive || vocative {
@@ -388,11 +442,14 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
         return run_end;
     }
     // A single word that the text also uses in lower case is an ordinary word (`Love doesn't
-    // hurt ... love is`), and one after an article names a thing (`a Christian`).
+    // hurt ... love is`), and so is one after a determiner (`a Christian`, `the local
+    // Sheriff`), an abstract noun (`Honesty`, `Freedom`), a capitalised word of a title
+    // (`A Guide to Love`) and a word opening a sentence of Spanish text (`Necesito ayuda`).
     if names.len() == 1 && !strong && confidence < 0.9 {
         let single = word(&names[0]);
-        let article = [" a ", " an ", " the "].iter().any(|article| ends_with_ignore_case(lower_before, article)) || ["a ", "an ", "the "].iter().any(|article| lower_before.eq_ignore_ascii_case(article));
-        if article || lower_words.contains(text, single) {
+        let determiner = ends_with_determiner(&text[..span_start], ARTICLES);
+        let spanish_opening = sentence_start && lower_words.is_spanish(text);
+        if determiner || is_abstract_noun(single) || spanish_opening || in_title(dictionary, text, span_start) || lower_words.contains(text, single) {
             return run_end;
         }
     }
@@ -404,6 +461,7 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
 #[derive(Default)]
 struct LowerWords<'t> {
     words: Option<std::collections::HashSet<&'t str>>,
+    spanish: Option<bool>,
 }
 
 impl<'t> LowerWords<'t> {
@@ -419,6 +477,22 @@ impl<'t> LowerWords<'t> {
                 .collect()
         });
         words.contains(lower.as_str())
+    }
+
+    /// Returns whether `text` reads as Spanish: at least three of its words, and at least
+    /// one word in six, are frequent Spanish words.
+    fn is_spanish(&mut self, text: &str) -> bool {
+        *self.spanish.get_or_insert_with(|| {
+            let mut words = 0;
+            let mut spanish = 0;
+            for part in text.split(|c: char| !c.is_alphabetic()).filter(|part| !part.is_empty()) {
+                words += 1;
+                if lexicon::contains(SPANISH, part) {
+                    spanish += 1;
+                }
+            }
+            spanish >= 3 && spanish * 6 >= words
+        })
     }
 }
 
@@ -487,9 +561,105 @@ fn word_end(text: &str, start: usize) -> usize {
     end
 }
 
+fn is_acronym(word: &str) -> bool {
+    word.len() >= 2 && word.bytes().all(|byte| byte.is_ascii_uppercase())
+}
+
+/// Returns the offset of a capital after three lower-case letters in `word`, where two
+/// words are glued (`ChapmanAnd`, `CounselChat`). Names and towns have none: `McAllen` and
+/// `DeKalb` have a capital after a short prefix.
+fn glued_end(word: &str) -> Option<usize> {
+    let mut lower_run = 0;
+    for (offset, c) in word.char_indices() {
+        if c.is_uppercase() && lower_run >= 3 {
+            return Some(offset);
+        }
+        lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
+    }
+    None
+}
+
+/// Articles before a capitalised word that make it a thing: `a Christian`, `the Courts`.
+/// `that` and `this` are left out because they also open a clause: `so that Ana can`.
+const ARTICLES: &[&str] = &["a", "an", "every", "the", "these", "those"];
+
+/// Determiners before a lower-case possessive that make it a noun: `my kid's`, `this guy's`.
+const LOWER_DETERMINERS: &[&str] = &["a", "an", "every", "her", "his", "my", "our", "that", "the", "their", "these", "this", "those", "your"];
+
+/// Returns whether `before` ends with one of `determiners` and a space, or with `a` or `an`,
+/// one lower-case word and a space: `a pink Barbie`.
+fn ends_with_determiner(before: &str, determiners: &[&str]) -> bool {
+    let Some(rest) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let (rest, last) = split_last_word(rest);
+    if last.is_empty() {
+        return false;
+    }
+    let lower = last.to_ascii_lowercase();
+    if determiners.contains(&lower.as_str()) && !rest.ends_with(char::is_alphanumeric) {
+        return true;
+    }
+    if !last.chars().all(char::is_lowercase) {
+        return false;
+    }
+    let Some(rest) = rest.strip_suffix(' ') else {
+        return false;
+    };
+    let (rest, second) = split_last_word(rest);
+    ["a", "an"].iter().any(|article| second.eq_ignore_ascii_case(article)) && !rest.ends_with(char::is_alphanumeric)
+}
+
+/// Splits `text` before its last run of letters.
+fn split_last_word(text: &str) -> (&str, &str) {
+    let start = text.char_indices().rev().take_while(|(_, c)| c.is_alphabetic()).last().map_or(text.len(), |(index, _)| index);
+    text.split_at(start)
+}
+
+/// Returns whether a word is an abstract noun or a gerund by its ending: `Happiness`,
+/// `Freedom`, `Honesty`, `Empathizing`. The stem before the ending has at least three
+/// letters, five before `ing`, so `King`, `Fleming` and `Manning` stay names.
+fn is_abstract_noun(word: &str) -> bool {
+    const ENDINGS: &[&str] = &["ality", "alty", "dom", "esty", "ful", "hood", "iety", "ism", "ivity", "less", "ment", "ness", "ship", "sion", "tion"];
+    if !word.is_ascii() {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    if let Some(stem) = lower.strip_suffix("ing") {
+        return stem.len() >= 5;
+    }
+    ENDINGS.iter().any(|ending| lower.strip_suffix(ending).is_some_and(|stem| stem.len() >= 3))
+}
+
+/// Returns whether the word at `start` continues a title in title case: the nearest word
+/// before it, past short function words, is a capitalised ordinary word inside a sentence
+/// (`Integrative Guide to Love`, `A Lifetime of Love`).
+fn in_title(dictionary: Option<&Dictionary>, text: &str, start: usize) -> bool {
+    const SMALL_WORDS: &[&str] = &["a", "an", "at", "for", "from", "in", "of", "on", "the", "to", "with"];
+    let mut rest = &text[..start];
+    for skipped in 0..3 {
+        let Some(trimmed) = rest.strip_suffix(' ') else {
+            return false;
+        };
+        let (before, word) = split_last_word(trimmed);
+        if word.is_empty() {
+            return false;
+        }
+        if SMALL_WORDS.contains(&word) {
+            rest = before;
+            continue;
+        }
+        // A capitalised word right before belongs to the same run: `April Richardson`.
+        let capitalised = skipped > 0 && word.starts_with(|c: char| c.is_uppercase());
+        let inside_sentence = !is_sentence_start(text, before.len());
+        let ordinary = matches!(lookup(dictionary, word), Word::Common | Word::Ambiguous) && !lexicon::contains(NOT_NAMES, word) && !lexicon::contains(PERSON_WORDS, word) && !lexicon::contains(TITLES, word);
+        return capitalised && inside_sentence && ordinary;
+    }
+    false
+}
+
 fn is_credential_or_acronym(word: &str) -> bool {
-    lexicon::contains(CREDENTIALS, word) && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
-        || (word.len() >= 2 && word.bytes().all(|byte| byte.is_ascii_uppercase()))
+    lexicon::contains(CREDENTIALS, word) && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2 || is_acronym(word)
 }
 
 fn credential_after(after: &str) -> bool {
@@ -530,7 +700,7 @@ fn is_place_shape(words: &[&str]) -> bool {
     };
     let lower = last.to_lowercase();
     let ending = TOWN_ENDINGS_WORDS.iter().any(|ending| lower.len() > ending.len() + 2 && lower.ends_with(ending));
-    let geographic = words.len() >= 2 && ["harbor", "hill", "hills", "city", "beach", "springs", "valley", "park", "falls", "heights", "bay", "island", "rouge"].contains(&lower.as_str());
+    let geographic = words.len() >= 2 && ["harbor", "hill", "hills", "city", "beach", "springs", "valley", "park", "falls", "heights", "bay", "island", "rouge", "river", "creek", "grove", "ridge"].contains(&lower.as_str());
     ending || geographic || (words.len() >= 2 && lexicon::contains(TOWN_PREFIXES, words[0])) || (words.len() == 1 && lexicon::contains(COMMON_TOWNS, last))
 }
 
@@ -562,7 +732,10 @@ fn last_word(text: &str) -> &str {
 
 fn ends_with_title(before: &str) -> bool {
     let word = last_word(before);
-    before.ends_with(' ') && lexicon::contains(TITLES, word) && !word.eq_ignore_ascii_case("sister")
+    // Only an abbreviated title takes a period: `Dr. Ruiz`, but `you might miss. Hope`.
+    let period = before.trim_end().ends_with('.');
+    let abbreviated = ["det", "dr", "mr", "mrs", "ms", "mx", "prof", "rev", "sgt"].iter().any(|title| word.eq_ignore_ascii_case(title));
+    before.ends_with(' ') && lexicon::contains(TITLES, word) && !word.eq_ignore_ascii_case("sister") && (!period || abbreviated)
 }
 
 fn ends_with_person_word(before: &str) -> bool {
