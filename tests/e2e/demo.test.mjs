@@ -151,12 +151,16 @@ describe("therapist flow", () => {
       }
       await chrome.screenshot(page, `${dataset.slug}-plaintext-rejected`);
 
-      const redacts = has.redact && expected.redacted !== null;
+      const redacts = has.redact;
       if (redacts) {
         await page.getByRole("button", { name: "Preview de-identified records" }).click();
         await page.getByTestId("deid-summary").waitFor({ timeout: 60_000 });
         const preview = await page.getByTestId("deid-preview").textContent();
-        assert.ok(expected.redacted.toString("utf8").startsWith(preview), "the preview is the start of the redacted file");
+        if (dataset.slug === "parquet") {
+          assert.equal(preview, `Parquet file, ${expected.redacted.length} bytes, with the same columns and rows as the original.`);
+        } else {
+          assert.ok(expected.redacted.toString("utf8").startsWith(preview), "the preview is the start of the redacted file");
+        }
         await chrome.screenshot(page, `${dataset.slug}-deidentified`);
         await chrome.screenshot(page, `${dataset.slug}-deid-step`, page.getByTestId("step-deid"));
 

@@ -129,7 +129,9 @@ async function redact(id, { file, format, operators, key }) {
     const { output, report } = redactor.finish();
     if (output.length > 0) parts.push(output);
     const blob = new Blob(parts, { type: file.type });
-    return { blob, report, preview: await previewText(blob) };
+    // Parquet output is binary, so the page describes it instead of showing its start.
+    const preview = format === "parquet" ? `Parquet file, ${blob.size} bytes, with the same columns and rows as the original.` : await previewText(blob);
+    return { blob, report, preview };
   } finally {
     redactor.free?.();
   }

@@ -24,13 +24,11 @@ export default function DeidentifyStep({ file, format, types, available, onRedac
   // The per-dataset key of the keyed operators, made in the browser for this demo.
   const key = useMemo(() => crypto.getRandomValues(new Uint8Array(32)), []);
 
-  if (!available || format === "parquet") {
+  if (!available) {
     return (
       <Step id="step-deid" number={3} title="De-identify" focus={false}>
         <Alert kind="warning" testId="deid-unavailable">
-          {format === "parquet"
-            ? "Parquet files cannot be redacted yet; encrypt the original instead."
-            : "This build of techdeck-guard has no redactor; encrypt the original instead."}
+          This build of techdeck-guard has no redactor, so encrypt the original instead.
         </Alert>
       </Step>
     );
