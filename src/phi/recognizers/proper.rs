@@ -87,18 +87,16 @@ fn upper_at(text: &str, index: usize) -> bool {
 /// not a possessive `'s`.
 fn lower_word_end(bytes: &[u8], start: usize) -> usize {
     let mut end = start;
-    while end < bytes.len() {
-        let byte = bytes[end];
-        let inner_apostrophe = byte == b'\''
+    loop {
+        end += bytes[end..].iter().take_while(|byte| WORD_BYTES[usize::from(**byte)]).count();
+        let inner_apostrophe = bytes.get(end) == Some(&b'\'')
             && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
             && (bytes[end + 1] != b's' || bytes.get(end + 2).is_some_and(|next| is_word_byte(*next)));
-        if WORD_BYTES[byte as usize] || inner_apostrophe {
-            end += 1;
-        } else {
-            break;
+        if !inner_apostrophe {
+            return end;
         }
+        end += 1;
     }
-    end
 }
 
 /// Returns the word after the one ending at `end`, skipping one space and an optional comma.
