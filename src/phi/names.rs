@@ -86,22 +86,13 @@ impl Dictionary {
 
     /// Returns whether `word` (any case) is probably in `list`.
     pub(crate) fn contains(&self, list: List, word: &str) -> bool {
-        if word.len() > MAX_WORD_BYTES {
-            return false;
-        }
-        let mut key = [0u8; MAX_WORD_BYTES * 2 + 1];
-        key[0] = list as u8;
-        let mut length = 1;
-        for c in word.chars().flat_map(char::to_lowercase) {
-            let mut buffer = [0u8; 4];
-            let encoded = c.encode_utf8(&mut buffer).as_bytes();
-            if length + encoded.len() > key.len() {
-                return false;
-            }
-            key[length..length + encoded.len()].copy_from_slice(encoded);
-            length += encoded.len();
-        }
-        let hash = fingerprint(&key[..length]);
+        Key::new(word).is_some_and(|key| self.contains_key(list, &key))
+    }
+
+    /// Returns whether the word of `key` is probably in `list`. A word checked against several
+    /// lists is lower-cased once, into its [`Key`].
+    pub(crate) fn contains_key(&self, list: List, key: &Key) -> bool {
+        let hash = fingerprint(list as u8, key.as_bytes());
         let (first, step) = (hash & 0xFFFF_FFFF, (hash >> 32) | 1);
         (0..u64::from(self.probes)).all(|probe| {
             let index = first.wrapping_add(probe.wrapping_mul(step)) & self.mask;
@@ -110,10 +101,48 @@ impl Dictionary {
     }
 }
 
-/// FNV-1a 64 followed by the SplitMix64 finalizer; the build script computes the same.
-fn fingerprint(key: &[u8]) -> u64 {
+/// A word in lower case, as the dictionary hashes it after a list's tag byte.
+pub(crate) struct Key {
+    bytes: [u8; MAX_WORD_BYTES * 2],
+    length: usize,
+}
+
+impl Key {
+    /// Lower-cases `word`, or returns `None` when it is too long to be in any list.
+    pub(crate) fn new(word: &str) -> Option<Key> {
+        if word.len() > MAX_WORD_BYTES {
+            return None;
+        }
+        let mut key = Key { bytes: [0; MAX_WORD_BYTES * 2], length: 0 };
+        if word.is_ascii() {
+            for (slot, byte) in key.bytes.iter_mut().zip(word.bytes()) {
+                *slot = byte.to_ascii_lowercase();
+            }
+            key.length = word.len();
+            return Some(key);
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buffer = [0u8; 4];
+            let encoded = c.encode_utf8(&mut buffer).as_bytes();
+            if key.length + encoded.len() > key.bytes.len() {
+                return None;
+            }
+            key.bytes[key.length..key.length + encoded.len()].copy_from_slice(encoded);
+            key.length += encoded.len();
+        }
+        Some(key)
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.length]
+    }
+}
+
+/// FNV-1a 64 over the tag byte and then the word, followed by the SplitMix64 finalizer. The
+/// build script computes the same hash.
+fn fingerprint(tag: u8, word: &[u8]) -> u64 {
     let mut hash: u64 = 0xCBF2_9CE4_8422_2325;
-    for &byte in key {
+    for &byte in std::iter::once(&tag).chain(word) {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01B3);
     }

@@ -41,10 +41,13 @@ pub(crate) fn normalize(input: &str) -> Normalized<'_> {
     let mut text = String::new();
     let mut anchors = Vec::new();
     let mut copied = 0;
-    for (offset, c) in input.char_indices() {
-        if c.is_ascii() {
-            continue;
-        }
+    let mut next = 0;
+    // ASCII never folds, so the loop decodes only the non-ASCII characters.
+    while let Some(offset) = next_non_ascii(input.as_bytes(), next) {
+        let Some(c) = input[offset..].chars().next() else {
+            break;
+        };
+        next = offset + c.len_utf8();
         let fold = fold_char(c);
         if fold == Fold::Keep {
             continue;
@@ -65,6 +68,20 @@ pub(crate) fn normalize(input: &str) -> Normalized<'_> {
     }
     text.push_str(&input[copied..]);
     Normalized { text: Cow::Owned(text), anchors, input_len: input.len() }
+}
+
+/// Returns the offset of the first non-ASCII byte at or after `from`.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK_BYTES: usize = 32;
+    let mut at = from;
+    while at < bytes.len() {
+        let block = &bytes[at..bytes.len().min(at + BLOCK_BYTES)];
+        if !block.is_ascii() {
+            return block.iter().position(|byte| !byte.is_ascii()).map(|index| at + index);
+        }
+        at += block.len();
+    }
+    None
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

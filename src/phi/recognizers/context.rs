@@ -137,9 +137,19 @@ pub(crate) fn hint_before(text: &str, start: usize) -> Option<(Hint, usize)> {
         *slot = byte.to_ascii_lowercase();
     }
     let window = &window[..length];
+    // Keywords start at a word boundary, so only these positions are compared, the last first.
+    let mut boundaries = [0usize; WINDOW];
+    let mut boundary_count = 0;
+    for index in 0..length {
+        if index == 0 || !window[index - 1].is_ascii_alphanumeric() {
+            boundaries[boundary_count] = index;
+            boundary_count += 1;
+        }
+    }
+    let boundaries = &boundaries[..boundary_count];
     let mut best: Option<(Hint, usize, usize)> = None;
     for &(keyword, hint) in KEYWORDS {
-        let Some(position) = rfind_word(window, keyword.as_bytes()) else {
+        let Some(position) = rfind_word(window, boundaries, keyword.as_bytes()) else {
             continue;
         };
         let end = position + keyword.len();
@@ -162,15 +172,12 @@ fn is_abbreviation(before: &[u8]) -> bool {
     length == 1 || [b"dr".as_slice(), b"mr", b"mrs", b"ms", b"mx", b"st", b"jr", b"sr", b"no", b"vs"].iter().any(|title| word.eq_ignore_ascii_case(title))
 }
 
-/// Finds the last occurrence of `needle` in `haystack` that starts at a word boundary.
-/// A needle may continue into a longer word (`licensed`, `cellphone`).
-fn rfind_word(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.len() > haystack.len() {
-        return None;
-    }
-    (0..=haystack.len() - needle.len())
-        .rev()
-        .find(|&index| &haystack[index..index + needle.len()] == needle && (index == 0 || !haystack[index - 1].is_ascii_alphanumeric()))
+/// Finds the last occurrence of `needle` in `haystack` that starts at one of the word
+/// `boundaries` (ascending offsets). A needle may continue into a longer word (`licensed`,
+/// `cellphone`).
+fn rfind_word(haystack: &[u8], boundaries: &[usize], needle: &[u8]) -> Option<usize> {
+    // Keywords are a few bytes long, so a byte loop beats a call to `memcmp`.
+    boundaries.iter().rev().copied().find(|&index| haystack.get(index..index + needle.len()).is_some_and(|candidate| candidate.iter().zip(needle).all(|(a, b)| a == b)))
 }
 
 /// Column and key words, matched against the parts of a field name split at `_`, `-`, `.`,

@@ -32,7 +32,7 @@ const LISTS: [(Set, &[&str]); 21] = [(STATE_NAMES, STATE_NAMES_WORDS), (STATE_CO
 /// FNV-1a, because the keys are short and not attacker-chosen in a way that matters: a
 /// collision only costs a comparison.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -47,32 +47,54 @@ impl Hasher for Fnv {
         }
         self.0 = hash;
     }
+
+    /// Mixes a length prefix in one step rather than eight byte steps.
+    fn write_usize(&mut self, value: usize) {
+        let hash = if self.0 == 0 { 0xCBF2_9CE4_8422_2325 } else { self.0 };
+        self.0 = (hash ^ value as u64).wrapping_mul(0x0100_0000_01B3);
+    }
 }
 
-static WORDS: LazyLock<HashMap<&'static str, u32, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+/// A hash map or set builder with [`Fnv`].
+pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
+
+static WORDS: LazyLock<HashMap<&'static [u8], u32, FnvBuild>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static [u8], u32, FnvBuild> = HashMap::default();
     for (set, words) in LISTS {
         for word in words {
-            *map.entry(word).or_default() |= set.0;
+            *map.entry(word.as_bytes()).or_default() |= set.0;
         }
     }
     map
 });
 
-/// Returns whether `word` (ASCII, any case) is in `set`.
-pub(crate) fn contains(set: Set, word: &str) -> bool {
+/// The lists that contain one word, from a single hash lookup.
+#[derive(Clone, Copy)]
+pub(crate) struct Sets(u32);
+
+impl Sets {
+    /// Returns whether `set` is one of these lists.
+    pub(crate) fn has(self, set: Set) -> bool {
+        self.0 & set.0 != 0
+    }
+}
+
+/// Returns the lists that contain `word` (ASCII, any case).
+pub(crate) fn sets(word: &str) -> Sets {
     const MAX: usize = 24;
     if word.is_empty() || word.len() > MAX {
-        return false;
+        return Sets(0);
     }
     let mut buffer = [0u8; MAX];
     for (slot, byte) in buffer.iter_mut().zip(word.bytes()) {
         *slot = byte.to_ascii_lowercase();
     }
-    let Ok(lower) = std::str::from_utf8(&buffer[..word.len()]) else {
-        return false;
-    };
-    WORDS.get(lower).is_some_and(|sets| sets & set.0 != 0)
+    Sets(WORDS.get(&buffer[..word.len()]).copied().unwrap_or(0))
+}
+
+/// Returns whether `word` (ASCII, any case) is in `set`.
+pub(crate) fn contains(set: Set, word: &str) -> bool {
+    sets(word).has(set)
 }
 
 /// US states, districts and territories: names (lower case, spaces kept) and postal codes.

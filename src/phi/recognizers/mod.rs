@@ -132,6 +132,21 @@ const fn hot_table() -> [bool; 256] {
 
 static HOT: [bool; 256] = hot_table();
 
+/// Returns whether any of the eight bytes in `block` may be hot, that is ASCII `.` to `:` or
+/// `@`. The test also passes `/`, which [`HOT`] leaves out, so the loop checks a block that
+/// passes byte by byte.
+fn may_be_hot(block: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Each lane keeps its low seven bits, so no sum below carries into the next lane.
+    let low = block & !HIGH;
+    let ascii = !block & HIGH;
+    let from_dot = (low + ONES * (0x80 - u64::from(b'.'))) & HIGH;
+    let after_colon = (low + ONES * (0x80 - u64::from(b':') - 1)) & HIGH;
+    let not_at_sign = ((low ^ (ONES * u64::from(b'@'))) + ONES * 0x7F) & HIGH;
+    ((from_dot & !after_colon) | !not_at_sign) & ascii != 0
+}
+
 /// How far around a hot byte the fused pattern runs, in bytes. A written date puts its month
 /// before or after the day (`December 30, 2024`, `the 3rd of September`); an e-mail address can
 /// have a long local part, so `@` widens to the start of its word as well.
@@ -157,7 +172,16 @@ fn hot_windows(bytes: &[u8]) -> Vec<(usize, usize)> {
     };
     let mut index = 0;
     while index < bytes.len() {
-        let byte = bytes[index];
+        while let Some(block) = bytes.get(index..index + 8) {
+            let block = u64::from_le_bytes([block[0], block[1], block[2], block[3], block[4], block[5], block[6], block[7]]);
+            if may_be_hot(block) {
+                break;
+            }
+            index += 8;
+        }
+        let Some(&byte) = bytes.get(index) else {
+            break;
+        };
         if HOT[byte as usize] {
             let word_before = index > 0 && bytes[index - 1].is_ascii_alphanumeric();
             let word_after = bytes.get(index + 1).is_some_and(|next| next.is_ascii_alphanumeric() || *next == b'/');
@@ -269,3 +293,29 @@ fn trimmed_bounds(text: &str) -> (usize, usize) {
     (start, end)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_filter_covers_hot_bytes() {
+        for byte in 0..=255u8 {
+            for lane in 0..8 {
+                let mut block = [b'a'; 8];
+                block[lane] = byte;
+                let expected = HOT[byte as usize] || byte == b'/';
+                assert_eq!(may_be_hot(u64::from_le_bytes(block)), expected, "byte {byte:#04x} in lane {lane}");
+            }
+        }
+        assert!(!may_be_hot(u64::from_le_bytes(*b"\xC3\xA9\xE2\x80\x99 ab")));
+    }
+
+    #[test]
+    fn hot_windows_reach_past_blocks() {
+        let text = b"nothing here for a while, then call 555 0134 please";
+        let windows = hot_windows(text);
+        assert_eq!(windows, [(0, text.len())]);
+        assert_eq!(hot_windows(b"no candidates in this sentence at all, none"), []);
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::lexicon::{self, ORGANIZATION_ENDINGS, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, SPANISH, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
 use super::{span, Engine, Found, Scope};
-use crate::phi::names::{Dictionary, List};
+use crate::phi::names::{Dictionary, Key, List};
 use crate::phi::PhiType;
 
 /// Words that follow an imperative or a word of another language rather than a name at the
@@ -28,7 +28,7 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
     let mut taken: Vec<(usize, usize)> = out.iter().filter(|found| matches!(found.kind, PhiType::Address | PhiType::City | PhiType::Email | PhiType::Url)).map(|found| (found.start, found.end)).collect();
     taken.sort_unstable();
     let mut next_taken = 0;
-    let mut lower_words = LowerWords::default();
+    let mut language = Language::default();
     let mut index = 0;
     while index < bytes.len() {
         while next_taken < taken.len() && taken[next_taken].1 <= index {
@@ -46,7 +46,7 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
             continue;
         }
         if byte.is_ascii_uppercase() || (byte >= 0xC3 && upper_at(text, index)) {
-            index = run_at(dictionary, text, index, scope, &mut lower_words, out).max(index + 1);
+            index = run_at(dictionary, text, index, scope, &mut language, out).max(index + 1);
             continue;
         }
         let end = lower_word_end(bytes, index);
@@ -78,25 +78,26 @@ static WORD_BYTES: [bool; 256] = {
 };
 
 fn upper_at(text: &str, index: usize) -> bool {
-    text.get(index..).and_then(|rest| rest.chars().next()).is_some_and(char::is_uppercase)
+    match text.as_bytes().get(index) {
+        Some(byte) if byte.is_ascii() => byte.is_ascii_uppercase(),
+        _ => text.get(index..).and_then(|rest| rest.chars().next()).is_some_and(char::is_uppercase),
+    }
 }
 
 /// Returns the end of the lower-case word at `start`, with an inner apostrophe (`it's`) but
 /// not a possessive `'s`.
 fn lower_word_end(bytes: &[u8], start: usize) -> usize {
     let mut end = start;
-    while end < bytes.len() {
-        let byte = bytes[end];
-        let inner_apostrophe = byte == b'\''
+    loop {
+        end += bytes[end..].iter().take_while(|byte| WORD_BYTES[usize::from(**byte)]).count();
+        let inner_apostrophe = bytes.get(end) == Some(&b'\'')
             && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic)
             && (bytes[end + 1] != b's' || bytes.get(end + 2).is_some_and(|next| is_word_byte(*next)));
-        if WORD_BYTES[byte as usize] || inner_apostrophe {
-            end += 1;
-        } else {
-            break;
+        if !inner_apostrophe {
+            return end;
         }
+        end += 1;
     }
-    end
 }
 
 /// Returns the word after the one ending at `end`, skipping one space and an optional comma.
@@ -117,12 +118,14 @@ fn next_word(text: &str, end: usize) -> Option<(usize, usize)> {
 /// Returns whether a lower-case word is probably a first name: in the first-name list and not
 /// an ordinary word.
 fn is_lower_name(dictionary: &Dictionary, word: &str) -> bool {
-    word.len() >= 2
-        && word.chars().all(char::is_lowercase)
-        && !lexicon::contains(NOT_NAMES, word)
-        && !lexicon::contains(PERSON_WORDS, word)
-        && dictionary.contains(List::First, word)
-        && !dictionary.contains(List::Safe, word)
+    if word.len() < 2 || !word.chars().all(char::is_lowercase) {
+        return false;
+    }
+    let sets = lexicon::sets(word);
+    let Some(key) = Key::new(word) else {
+        return false;
+    };
+    !sets.has(NOT_NAMES) && !sets.has(PERSON_WORDS) && dictionary.contains_key(List::First, &key) && !dictionary.contains_key(List::Safe, &key)
 }
 
 /// Lower-case names after a trigger (`my sis molly`, `it's eddie`, `call me jo`) and
@@ -261,8 +264,9 @@ enum Word {
 }
 
 fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
+    let sets = lexicon::sets(word);
     // A title alone is an ordinary word: `the local Sheriff`.
-    if lexicon::contains(NOT_NAMES, word) || lexicon::contains(MONTHS, word) || lexicon::contains(STATE_NAMES, word) || lexicon::contains(TITLES, word) {
+    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) {
         return Word::Common;
     }
     let Some(dictionary) = dictionary else {
@@ -276,8 +280,11 @@ fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
             return Word::Common;
         }
     }
-    let safe = dictionary.contains(List::Safe, word);
-    let name = dictionary.contains(List::First, word) || dictionary.contains(List::Last, word);
+    let Some(key) = Key::new(word) else {
+        return Word::Unknown;
+    };
+    let safe = dictionary.contains_key(List::Safe, &key);
+    let name = dictionary.contains_key(List::First, &key) || dictionary.contains_key(List::Last, &key);
     match (name, safe) {
         (true, false) => Word::Name,
         (true, true) => Word::Ambiguous,
@@ -295,14 +302,14 @@ struct Token {
 
 /// Reads the capitalised run at `start`, reports what it is, and returns where scanning
 /// continues.
-fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scope: &Scope<'_>, lower_words: &mut LowerWords<'t>, out: &mut Vec<Found>) -> usize {
+fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Scope<'_>, language: &mut Language, out: &mut Vec<Found>) -> usize {
     let mut tokens = read_run(text, start);
     // Words glued to the next sentence (`Gary ChapmanAnd of course`) end at the inner capital,
     // and scanning continues there.
     if let Some(index) = tokens.iter().position(|token| glued_end(&text[token.start..token.end]).is_some()) {
-        let token = &mut tokens[index];
+        let token = &mut tokens.tokens[index];
         token.end = token.start + glued_end(&text[token.start..token.end]).unwrap_or(token.end - token.start);
-        tokens.truncate(index + 1);
+        tokens.length = index + 1;
     }
     // A column of another type (`city`, `street`, `payer`) contains no names. Its own
     // recognizer or the whole-value rule reports it.
@@ -331,15 +338,15 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     let mut title = false;
     let mut person = false;
     while first < tokens.len() {
-        let current = word(&tokens[first]);
-        if lexicon::contains(TITLES, current) && tokens.len() > first + 1 {
+        let sets = lexicon::sets(word(&tokens[first]));
+        if sets.has(TITLES) && tokens.len() > first + 1 {
             title = true;
-        } else if lexicon::contains(PERSON_WORDS, current) {
+        } else if sets.has(PERSON_WORDS) {
             person = true;
-        } else if lexicon::contains(TOWN_PREFIXES, current) && first + 1 < tokens.len() {
+        } else if sets.has(TOWN_PREFIXES) && first + 1 < tokens.len() {
             // `Los Angeles`, `Santa Fe`: the prefix belongs to the town.
             break;
-        } else if !(lexicon::contains(NOT_NAMES, current) || lexicon::contains(MONTHS, current) || lexicon::contains(PLACE_WORDS, current) || (lexicon::contains(SPANISH, current) && lower_words.is_spanish(text))) {
+        } else if !(sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(PLACE_WORDS) || (sets.has(SPANISH) && language.is_spanish(text))) {
             break;
         }
         first += 1;
@@ -376,11 +383,18 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     // A place word counts only inside the sentence: `come in. Mantras can help` has none.
     let place_before = lower_before.ends_with(' ') && lower_before.trim_end_matches(' ').ends_with(char::is_alphabetic) && lexicon::contains(PLACE_WORDS, last_word(lower_before));
 
-    let kinds: Vec<Word> = names.iter().map(|token| lookup(dictionary, word(token))).collect();
+    let mut kinds_buffer = [Word::Unknown; MAX_RUN_WORDS];
+    let mut words_buffer = [""; MAX_RUN_WORDS];
+    for ((kind, name_word), token) in kinds_buffer.iter_mut().zip(&mut words_buffer).zip(names) {
+        *name_word = word(token);
+        *kind = lookup(dictionary, name_word);
+    }
+    let kinds = &kinds_buffer[..names.len()];
+    let words = &words_buffer[..names.len()];
     let any_name = kinds.contains(&Word::Name);
     // A surname can be an ordinary word (`Ali`, `Lee`, `Young`) after a first name.
     let first_is_name = kinds[0] == Word::Name || (kinds[0] == Word::Unknown && !word(&names[0]).is_ascii());
-    let checked_kinds = if first_is_name && kinds.len() >= 2 { &kinds[..kinds.len() - 1] } else { &kinds[..] };
+    let checked_kinds = if first_is_name && kinds.len() >= 2 { &kinds[..kinds.len() - 1] } else { kinds };
     let all_plausible = checked_kinds.iter().all(|kind| *kind != Word::Common);
     // `called` and `named` also introduce things: `an app called Self-Help`, `a website
     // called Psychology Today`. Before ordinary words they are no name context.
@@ -389,18 +403,18 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     if lexicon::contains(ORGANIZATION_ENDINGS, word(&names[names.len() - 1])) {
         return run_end;
     }
-    let townish = is_townish(names.iter().map(word).collect::<Vec<_>>().as_slice(), &kinds);
+    let townish = is_townish(words, kinds);
 
     // Towns: before a state, or after a place word when the run looks like a town name.
     // `Hi Baton Rouge,`: an asker signed with a place is addressed by it.
-    let place_shape = is_place_shape(names.iter().map(word).collect::<Vec<_>>().as_slice());
+    let place_shape = is_place_shape(words);
     // A word of a title after a place word is no town: `A Guide to Polyamory`.
     let title_word = in_title(dictionary, text, span_start);
     // A text that opens with a place and a comma addresses a person by their town:
     // `Oak Harbor, I believe`.
     let opening_place = sentence_start && after.starts_with(',') && names.len() >= 2 && place_shape;
     // Spanish text puts `en` or `de` before a place: `el este de Houston`.
-    let spanish_place = place_shape && lower_before.ends_with(' ') && ["de", "desde", "en"].contains(&last_word(lower_before)) && lower_words.is_spanish(text);
+    let spanish_place = place_shape && lower_before.ends_with(' ') && ["de", "desde", "en"].contains(&last_word(lower_before)) && language.is_spanish(text);
     let town_context = state_after || (place_before && townish && !title_word) || (vocative && place_shape) || opening_place || spanish_place;
     if !title && !person && !intro && !credential && town_context && !is_state(text, span_start, span_end) {
         let confidence = if state_after { 0.85 } else { 0.75 };
@@ -413,9 +427,9 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
         if title || credential { 0.95 } else { 0.9 }
     } else if !all_plausible {
         return run_end;
-    } else if names.len() >= 2 && (any_name || first_is_name || kinds.iter().filter(|kind| **kind == Word::Unknown).count() == names.len() && !sentence_start && !lower_words.is_spanish(text)) {
+    } else if names.len() >= 2 && (any_name || first_is_name || kinds.iter().filter(|kind| **kind == Word::Unknown).count() == names.len() && !sentence_start && !language.is_spanish(text)) {
         if kinds.iter().all(|kind| *kind == Word::Ambiguous) { 0.45 } else { 0.85 }
-    } else if names.len() == 1 && kinds[0] == Word::Unknown && !word(&names[0]).is_ascii() && !place_before && !sentence_start && !lower_words.is_spanish(text) {
+    } else if names.len() == 1 && kinds[0] == Word::Unknown && !word(&names[0]).is_ascii() && !place_before && !sentence_start && !language.is_spanish(text) {
         // A capitalised word with accented letters inside an English sentence.
         0.6
     } else if possessive || vocative {
@@ -448,8 +462,8 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     if names.len() == 1 && !strong && confidence < 0.9 {
         let single = word(&names[0]);
         let determiner = ends_with_determiner(&text[..span_start], ARTICLES);
-        let spanish_opening = sentence_start && lower_words.is_spanish(text);
-        if determiner || is_abstract_noun(single) || spanish_opening || in_title(dictionary, text, span_start) || lower_words.contains(text, single) {
+        let spanish_opening = sentence_start && language.is_spanish(text);
+        if determiner || is_abstract_noun(single) || spanish_opening || in_title(dictionary, text, span_start) || has_lower_case_word(text, single) {
             return run_end;
         }
     }
@@ -457,28 +471,13 @@ fn run_at<'t>(dictionary: Option<&Dictionary>, text: &'t str, start: usize, scop
     run_end
 }
 
-/// The lower-case words of a text, collected on first use so that each text is read once.
+/// The language of a whole text, worked out on first use so that each text is read once.
 #[derive(Default)]
-struct LowerWords<'t> {
-    words: Option<std::collections::HashSet<&'t str>>,
+struct Language {
     spanish: Option<bool>,
 }
 
-impl<'t> LowerWords<'t> {
-    /// Returns whether `text` contains `word` in lower case as a whole word.
-    fn contains(&mut self, text: &'t str, word: &str) -> bool {
-        let lower = word.to_lowercase();
-        if lower == word {
-            return false;
-        }
-        let words = self.words.get_or_insert_with(|| {
-            text.split(|c: char| !(c.is_alphabetic() || c == '\''))
-                .filter(|part| !part.is_empty() && part.chars().all(char::is_lowercase))
-                .collect()
-        });
-        words.contains(lower.as_str())
-    }
-
+impl Language {
     /// Returns whether `text` reads as Spanish: at least three of its words, and at least
     /// one word in six, are frequent Spanish words.
     fn is_spanish(&mut self, text: &str) -> bool {
@@ -496,13 +495,54 @@ impl<'t> LowerWords<'t> {
     }
 }
 
+/// Returns whether `text` contains `word` in lower case as a whole word: a run of letters and
+/// apostrophes, all lower case, between characters that are neither.
+fn has_lower_case_word(text: &str, word: &str) -> bool {
+    let lower = word.to_lowercase();
+    if lower == word || !lower.chars().all(char::is_lowercase) {
+        return false;
+    }
+    // Every character of `lower` is a lower-case letter, so an occurrence is a whole word when
+    // the characters on both sides are not letters or apostrophes.
+    let joins = |c: char| c.is_alphabetic() || c == '\'';
+    memchr::memmem::find_iter(text.as_bytes(), lower.as_bytes()).any(|start| {
+        let end = start + lower.len();
+        !text[..start].chars().next_back().is_some_and(joins) && !text[end..].chars().next().is_some_and(joins)
+    })
+}
+
+/// The maximum number of words in a capitalised run.
+const MAX_RUN_WORDS: usize = 5;
+
+/// The words of a capitalised run, kept on the stack because every capitalised word in a text
+/// starts one.
+struct Run {
+    tokens: [Token; MAX_RUN_WORDS],
+    length: usize,
+}
+
+impl Run {
+    fn push(&mut self, token: Token) {
+        self.tokens[self.length] = token;
+        self.length += 1;
+    }
+}
+
+impl std::ops::Deref for Run {
+    type Target = [Token];
+
+    fn deref(&self) -> &[Token] {
+        &self.tokens[..self.length]
+    }
+}
+
 /// Reads up to five capitalised words from `start`, joined by single spaces, initials
 /// (`Carolyn G. Jordan`), particles (`de la`) and hyphens or apostrophes inside a word.
-fn read_run(text: &str, start: usize) -> Vec<Token> {
+fn read_run(text: &str, start: usize) -> Run {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
+    let mut tokens = Run { tokens: [Token { start: 0, end: 0 }; MAX_RUN_WORDS], length: 0 };
     let mut index = start;
-    while tokens.len() < 5 && index < bytes.len() && upper_at(text, index) {
+    while tokens.len() < MAX_RUN_WORDS && index < bytes.len() && upper_at(text, index) {
         let end = word_end(text, index);
         if end == index {
             break;
@@ -522,7 +562,7 @@ fn read_run(text: &str, start: usize) -> Vec<Token> {
         let mut probe = next;
         for _ in 0..2 {
             let particle_end = word_end(text, probe);
-            if particle_end > probe && lexicon::contains(PARTICLES, &text[probe..particle_end]) && text[probe..].starts_with(|c: char| c.is_lowercase()) && bytes.get(particle_end) == Some(&b' ') {
+            if particle_end > probe && bytes.get(particle_end) == Some(&b' ') && text[probe..].starts_with(|c: char| c.is_lowercase()) && lexicon::contains(PARTICLES, &text[probe..particle_end]) {
                 probe = particle_end + 1;
             } else {
                 break;
@@ -542,16 +582,23 @@ fn read_run(text: &str, start: usize) -> Vec<Token> {
 /// Returns the end of the word at `start`: letters, with inner hyphens and apostrophes
 /// (`Ann-Marie`, `O'Brien`) but not a possessive `'s`.
 fn word_end(text: &str, start: usize) -> usize {
-    let mut end = start;
-    let mut chars = text[start..].char_indices().peekable();
+    // ASCII letters are read byte by byte. Only a word that goes on with another character
+    // (a hyphen, an apostrophe or a non-ASCII letter) takes the character loop below.
+    let bytes = text.as_bytes();
+    let mut end = start + bytes[start..].iter().take_while(|byte| byte.is_ascii_alphabetic()).count();
+    if !bytes.get(end).is_some_and(|byte| !byte.is_ascii() || *byte == b'-' || *byte == b'\'') {
+        return end;
+    }
+    let from = end;
+    let mut chars = text[from..].char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
         if c.is_alphabetic() {
-            end = start + offset + c.len_utf8();
+            end = from + offset + c.len_utf8();
             continue;
         }
         if c == '-' || c == '\'' {
             let next = chars.peek().map(|&(_, next)| next);
-            let possessive = c == '\'' && next == Some('s') && !text[start + offset + 2..].starts_with(char::is_alphabetic);
+            let possessive = c == '\'' && next == Some('s') && !text[from + offset + 2..].starts_with(char::is_alphabetic);
             if next.is_some_and(char::is_alphabetic) && !possessive {
                 continue;
             }
@@ -662,24 +709,29 @@ fn is_credential_or_acronym(word: &str) -> bool {
     lexicon::contains(CREDENTIALS, word) && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2 || is_acronym(word)
 }
 
+/// Returns the ASCII letters that `text` starts with.
+fn ascii_letters_at(text: &str) -> &str {
+    &text[..text.bytes().take_while(u8::is_ascii_alphabetic).count()]
+}
+
 fn credential_after(after: &str) -> bool {
     let rest = after.strip_prefix(", ").or_else(|| after.strip_prefix(' ')).unwrap_or("");
-    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
-    word.len() >= 2 && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2 && lexicon::contains(CREDENTIALS, &word)
+    let word = ascii_letters_at(rest);
+    word.len() >= 2 && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2 && lexicon::contains(CREDENTIALS, word)
 }
 
 fn state_after(after: &str) -> bool {
     let Some(rest) = after.strip_prefix(", ").or_else(|| after.strip_prefix(' ')) else {
         return false;
     };
-    let code: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
-    if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase()) && lexicon::contains(STATE_CODES, &code) {
+    let code = ascii_letters_at(rest);
+    if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase()) && lexicon::contains(STATE_CODES, code) {
         return !rest[2..].starts_with(|c: char| c.is_alphanumeric());
     }
     if !after.starts_with(", ") || !code.starts_with(|c: char| c.is_ascii_uppercase()) {
         return false;
     }
-    if lexicon::contains(STATE_NAMES, &code) {
+    if lexicon::contains(STATE_NAMES, code) {
         return true;
     }
     let two: String = rest.split(' ').take(2).collect::<Vec<_>>().join(" ");
@@ -796,4 +848,27 @@ pub(super) fn strip_title_and_credentials(text: &str, mut start: usize, mut end:
         }
     }
     (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_case_word_is_whole_word() {
+        assert!(has_lower_case_word("Love hurts, but love is patient.", "Love"));
+        assert!(!has_lower_case_word("Love is lovely.", "Love"));
+        assert!(!has_lower_case_word("Love and love's labour.", "Love"));
+        assert!(!has_lower_case_word("Love and glove.", "Love"));
+        assert!(!has_lower_case_word("love only", "love"));
+        assert!(has_lower_case_word("Renée, and renée again", "Renée"));
+    }
+
+    #[test]
+    fn word_end_reads_inner_marks() {
+        assert_eq!(word_end("Ann-Marie left", 0), 9);
+        assert_eq!(word_end("O'Brien's car", 0), 7);
+        assert_eq!(word_end("Gómez, Ana", 0), 6);
+        assert_eq!(word_end("Jo- and", 0), 2);
+    }
 }
