@@ -24,6 +24,8 @@ pub(crate) enum List {
     First = b'f' as isize,
     Last = b'l' as isize,
     Safe = b's' as isize,
+    /// Towns and cities of at least 15,000 inhabitants, lower case, words joined by one space.
+    City = b'c' as isize,
 }
 
 /// A loaded name dictionary.

@@ -14,6 +14,8 @@ mod context;
 mod lexicon;
 mod numeric;
 mod proper;
+mod street;
+mod town;
 mod web;
 mod written;
 
@@ -82,6 +84,13 @@ impl Engine {
                 if at >= end {
                     break;
                 }
+            }
+        }
+        // A column of another type (`phone`, `mrn`) has no addresses or towns in it.
+        if scope.field.is_none_or(|kind| matches!(kind, PhiType::Address | PhiType::City | PhiType::Zip)) {
+            street::scan(self.dictionary.as_ref(), text, out);
+            if let Some(dictionary) = &self.dictionary {
+                town::scan(dictionary, text, out);
             }
         }
         proper::scan(self, text, scope, out);

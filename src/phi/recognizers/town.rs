@@ -1,0 +1,242 @@
+//! Towns and cities named in prose, found with the city list of the name dictionary (GeoNames
+//! places of at least 15,000 inhabitants) and the words around them, and the country names that
+//! such a town may be followed by. A country or a state is not PHI under Safe Harbor, so it is
+//! context here and never a finding.
+
+use super::lexicon::{self, STATE_CODES, STATE_NAMES};
+use super::{span, Found};
+use crate::phi::names::{Dictionary, List};
+use crate::phi::PhiType;
+
+/// Country names in English, lower case, sorted; also the usual short forms (`usa`, `uk`).
+const COUNTRIES: &[&str] = &[
+    "afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia", "austria",
+    "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium", "belize", "benin", "bhutan",
+    "bolivia", "bosnia and herzegovina", "botswana", "brazil", "brunei", "bulgaria", "burkina faso", "burundi",
+    "cambodia", "cameroon", "canada", "chad", "chile", "china", "colombia", "congo", "costa rica", "croatia", "cuba",
+    "cyprus", "czech republic", "czechia", "denmark", "djibouti", "dominica", "dominican republic", "ecuador", "egypt",
+    "el salvador", "england", "eritrea", "estonia", "eswatini", "ethiopia", "fiji", "finland", "france", "gabon",
+    "gambia", "georgia", "germany", "ghana", "greece", "greenland", "grenada", "guatemala", "guinea", "guyana", "haiti",
+    "honduras", "hong kong", "hungary", "iceland", "india", "indonesia", "iran", "iraq", "ireland", "israel", "italy",
+    "ivory coast", "jamaica", "japan", "jordan", "kazakhstan", "kenya", "kosovo", "kuwait", "kyrgyzstan", "laos",
+    "latvia", "lebanon", "lesotho", "liberia", "libya", "liechtenstein", "lithuania", "luxembourg", "madagascar",
+    "malawi", "malaysia", "maldives", "mali", "malta", "mauritania", "mauritius", "mexico", "moldova", "monaco",
+    "mongolia", "montenegro", "morocco", "mozambique", "myanmar", "namibia", "nepal", "netherlands", "new zealand",
+    "nicaragua", "niger", "nigeria", "north korea", "north macedonia", "northern ireland", "norway", "oman", "pakistan",
+    "palestine", "panama", "papua new guinea", "paraguay", "peru", "philippines", "poland", "portugal", "puerto rico",
+    "qatar", "romania", "russia", "rwanda", "samoa", "san marino", "saudi arabia", "scotland", "senegal", "serbia",
+    "sierra leone", "singapore", "slovakia", "slovenia", "somalia", "south africa", "south korea", "south sudan",
+    "spain", "sri lanka", "sudan", "suriname", "sweden", "switzerland", "syria", "taiwan", "tajikistan", "tanzania",
+    "thailand", "the netherlands", "togo", "tonga", "trinidad and tobago", "tunisia", "turkey", "turkmenistan",
+    "uganda", "uk", "ukraine", "united arab emirates", "united kingdom", "united states", "united states of america",
+    "uruguay", "us", "usa", "uzbekistan", "venezuela", "vietnam", "wales", "yemen", "zambia", "zimbabwe",
+];
+
+/// Returns whether `name` (any case) is a country or a US state, which Safe Harbor does not
+/// count as PHI.
+pub(crate) fn is_country_or_state(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    COUNTRIES.binary_search(&lower.as_str()).is_ok() || lexicon::contains(STATE_NAMES, &lower)
+}
+
+/// Returns the length in bytes of the country name at the start of `text`, with a trailing
+/// qualifier in brackets (`Cyprus (Greek)`), or 0.
+pub(super) fn country_at(text: &str) -> usize {
+    if !starts_upper(text) {
+        return 0;
+    }
+    let mut best = 0;
+    let mut start = 0;
+    for _ in 0..3 {
+        let end = word_end(text, start);
+        if end == start {
+            break;
+        }
+        if COUNTRIES.binary_search(&text[..end].to_lowercase().as_str()).is_ok() {
+            best = end;
+        }
+        if !text[end..].starts_with(' ') {
+            break;
+        }
+        start = end + 1;
+    }
+    if best > 0 && text[best..].starts_with(" (") {
+        if let Some(close) = text[best..].find(')').filter(|&close| close <= 16) {
+            return best + close + 1;
+        }
+    }
+    best
+}
+
+/// Words before a town in prose: `moved to Kenosha`, `in Porto Alegre`.
+const PLACE_WORDS: &[&str] = &["from", "in", "near", "outside", "to", "visiting"];
+
+/// Words before `to` or `from` that make the next capitalised words a place rather than a
+/// person: `moved to`, `flew to`, `here from`.
+const MOTION_WORDS: &[&str] = &[
+    "back", "came", "come", "drive", "drove", "flew", "fly", "flying", "go", "going", "here", "moved", "moving",
+    "relocated", "returned", "travel", "traveled", "travelled", "traveling", "travelling", "trip", "went",
+];
+
+/// Maximum number of words in a town name that the city list is asked about.
+const MAX_TOWN_WORDS: usize = 4;
+
+/// Reports the towns in `text` that the city list contains and the words around make places:
+/// a place word before them, or a following `, ` with a state, a country or a postcode. A
+/// city whose name is also an ordinary word (`Reading`, `Mobile`, `Nice`) needs the state or
+/// country after it, and one that is also a first name (`Florence`) needs `in`, `near`, a word
+/// of motion or the state or country after it.
+pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let at_word = (bytes[index].is_ascii_uppercase() || (bytes[index] >= 0xC3 && starts_upper(&text[index..]))) && (index == 0 || !is_word_byte(bytes[index - 1]));
+        if !at_word {
+            index += 1;
+            continue;
+        }
+        let words = capitalised_words(text, index);
+        let Some(&(_, run_end)) = words.last() else {
+            index += 1;
+            continue;
+        };
+        // Only a place word before or a comma after can make the run a town.
+        let before = super::before(text, index, 12);
+        let gated = (before.ends_with(' ') && PLACE_WORDS.contains(&last_word(before).as_str())) || text[run_end..].starts_with(", ");
+        let found = if gated { town_in_run(dictionary, text, index, &words) } else { None };
+        if let Some(end) = found {
+            out.push(span(PhiType::City, index, end, if region_after(&text[end..]) { 0.85 } else { 0.75 }, "town_gazetteer"));
+        }
+        index = run_end.max(index + 1);
+    }
+}
+
+/// Returns the end of the town that the run of `words` from `start` names, if the context
+/// makes it one.
+fn town_in_run(dictionary: &Dictionary, text: &str, start: usize, words: &[(usize, usize)]) -> Option<usize> {
+    let before = super::before(text, start, 40);
+    let previous = last_word(before);
+    let place_word = before.ends_with(' ') && PLACE_WORDS.contains(&previous.as_str());
+    let region = |end: usize| region_after(&text[end..]);
+    // The longest prefix of the run that the city list contains, with the whole run named.
+    for count in (1..=words.len().min(MAX_TOWN_WORDS)).rev() {
+        let end = words[count - 1].1;
+        let name = &text[start..end];
+        if count < words.len() || is_country_or_state(name) || !dictionary.contains(List::City, name) {
+            continue;
+        }
+        let lower = name.to_lowercase();
+        let ordinary = count == 1 && (dictionary.contains(List::Safe, &lower) || lexicon::contains(lexicon::NOT_NAMES, &lower) || lexicon::contains(lexicon::MONTHS, &lower));
+        let first_name = count == 1 && dictionary.contains(List::First, &lower);
+        let motion = matches!(previous.as_str(), "to" | "from") && MOTION_WORDS.contains(&last_word(&before[..before.len() - previous.len() - 1]).as_str());
+        let strong = matches!(previous.as_str(), "in" | "near" | "outside" | "visiting") || motion;
+        let accepted = if ordinary {
+            region(end)
+        } else if first_name {
+            (place_word && strong) || region(end)
+        } else {
+            place_word || region(end)
+        };
+        return accepted.then_some(end);
+    }
+    None
+}
+
+/// Returns whether `after` starts with `, ` and a US state, a state code, a country or a
+/// postcode: `, Texas`, `, PA`, `, Canada`, `, 80331`.
+pub(super) fn region_after(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(", ") else {
+        return false;
+    };
+    let code: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_uppercase()) && lexicon::contains(STATE_CODES, &code) {
+        return !rest[2..].starts_with(char::is_alphanumeric);
+    }
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if (4..=6).contains(&digits) && !rest[digits..].starts_with(char::is_alphanumeric) {
+        return true;
+    }
+    if country_at(rest) > 0 {
+        return true;
+    }
+    let two: String = rest.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    let state = |name: &str| name.starts_with(|c: char| c.is_ascii_uppercase()) && lexicon::contains(STATE_NAMES, name.trim_end_matches(|c: char| !c.is_ascii_alphabetic()));
+    state(&code) || state(&two)
+}
+
+/// Returns the capitalised words from `start`, joined by single spaces, with lower-case
+/// particles inside (`Villafranca del Cid`), as byte ranges. At most [`MAX_TOWN_WORDS`] + 1.
+pub(super) fn capitalised_words(text: &str, start: usize) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut index = start;
+    while words.len() <= MAX_TOWN_WORDS {
+        let end = word_end(text, index);
+        if end == index || !starts_upper(&text[index..]) {
+            break;
+        }
+        words.push((index, end));
+        let Some(rest) = text[end..].strip_prefix(' ') else {
+            break;
+        };
+        let mut next = end + 1;
+        let particle_end = word_end(text, next);
+        if particle_end > next && ["de", "del", "la", "le", "do", "da", "dos", "nad", "am", "an", "upon", "sur"].contains(&&text[next..particle_end]) && text[particle_end..].starts_with(' ') {
+            next = particle_end + 1;
+        }
+        if !starts_upper(&text[next..]) || rest.is_empty() {
+            break;
+        }
+        index = next;
+    }
+    words
+}
+
+/// Returns the end of the word of letters at `start`, with inner hyphens and apostrophes.
+pub(super) fn word_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut chars = text[start..].char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        let inner = (c == '-' || c == '\'') && chars.peek().is_some_and(|&(_, next)| next.is_alphabetic()) && offset > 0;
+        if c.is_alphabetic() || inner {
+            end = start + offset + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+pub(super) fn starts_upper(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte >= 0x80
+}
+
+/// Returns the last word of `text` before trailing spaces, in lower case.
+fn last_word(text: &str) -> String {
+    let trimmed = text.trim_end();
+    let start = trimmed.rfind(|c: char| !c.is_alphabetic()).map_or(0, |index| index + trimmed[index..].chars().next().map_or(1, char::len_utf8));
+    trimmed[start..].to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countries_sorted() {
+        assert!(COUNTRIES.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(is_country_or_state("Czech Republic"));
+        assert!(is_country_or_state("texas"));
+        assert!(!is_country_or_state("Kenosha"));
+    }
+
+    #[test]
+    fn country_with_qualifier() {
+        assert_eq!(country_at("Cyprus (Greek) 51034"), "Cyprus (Greek)".len());
+        assert_eq!(country_at("New Zealand 57006"), "New Zealand".len());
+        assert_eq!(country_at("Newport"), 0);
+    }
+}
