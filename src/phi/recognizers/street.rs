@@ -63,7 +63,9 @@ const MAX_BLOCK_PARTS: usize = 6;
 /// street recognizer has read that line and the town after it.
 pub(super) fn scan(dictionary: Option<&Dictionary>, text: &str, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
-    let earlier: Vec<(usize, usize)> = out.iter().filter(|found| found.kind == PhiType::Address).map(|found| (found.start, found.end)).collect();
+    let mut earlier: Vec<(usize, usize)> = out.iter().filter(|found| found.kind == PhiType::Address).map(|found| (found.start, found.end)).collect();
+    earlier.sort_unstable();
+    let mut next_earlier = 0;
     let mut covered = 0;
     let mut index = 0;
     while index < bytes.len() {
@@ -75,7 +77,10 @@ pub(super) fn scan(dictionary: Option<&Dictionary>, text: &str, out: &mut Vec<Fo
         while index < bytes.len() && bytes[index].is_ascii_digit() {
             index += 1;
         }
-        let inside = start < covered || earlier.iter().any(|&(from, to)| from <= start && start < to);
+        while next_earlier < earlier.len() && earlier[next_earlier].1 <= start {
+            next_earlier += 1;
+        }
+        let inside = start < covered || earlier.get(next_earlier).is_some_and(|&(from, _)| from <= start);
         if inside || !number_boundary(text, start, index) {
             continue;
         }
