@@ -52,8 +52,11 @@ pub(super) fn scan(text: &str, out: &mut Vec<Found>) {
     let mut next_taken = 0;
     let mut index = 0;
     while index < bytes.len() {
-        let byte = bytes[index];
-        let opens = byte.is_ascii_digit() || ((byte == b'+' || byte == b'(') && bytes.get(index + 1).is_some_and(u8::is_ascii_digit));
+        let Some(offset) = bytes[index..].iter().position(|byte| byte.is_ascii_digit() || *byte == b'+' || *byte == b'(') else {
+            break;
+        };
+        index += offset;
+        let opens = bytes[index].is_ascii_digit() || bytes.get(index + 1).is_some_and(u8::is_ascii_digit);
         let boundary = index == 0 || !(bytes[index - 1].is_ascii_alphanumeric() || matches!(bytes[index - 1], b'-' | b'.' | b'/' | b'+' | b'$' | b'#'));
         if !(opens && boundary) {
             index += 1;

@@ -55,6 +55,9 @@ const MAX_HOUSE_DIGITS: usize = 6;
 /// Most words in a street name.
 const MAX_STREET_WORDS: usize = 5;
 
+/// How far back from a house number a street name before it is looked for, in bytes.
+const LINE_BYTES: usize = 80;
+
 /// Most lines or parts after a street line that the address block reads.
 const MAX_BLOCK_PARTS: usize = 6;
 
@@ -69,10 +72,10 @@ pub(super) fn scan(dictionary: Option<&Dictionary>, text: &str, out: &mut Vec<Fo
     let mut covered = 0;
     let mut index = 0;
     while index < bytes.len() {
-        if !bytes[index].is_ascii_digit() {
-            index += 1;
-            continue;
-        }
+        let Some(offset) = bytes[index..].iter().position(u8::is_ascii_digit) else {
+            break;
+        };
+        index += offset;
         let start = index;
         while index < bytes.len() && bytes[index].is_ascii_digit() {
             index += 1;
@@ -276,7 +279,8 @@ fn number_last(dictionary: Option<&Dictionary>, text: &str, start: usize, end: u
     }
     let number_end = house_after(text, start - 1)?;
     // The words before, back to the start of the line or clause, at most five.
-    let line_start = text[..start].rfind(['\n', ',', ':', ';', '>']).map_or(0, |at| at + 1);
+    let window = super::before(text, start - 1, LINE_BYTES);
+    let line_start = start - 1 - window.len() + window.rfind(['\n', ',', ':', ';', '>']).map_or(0, |at| at + 1);
     let line = &text[line_start..start - 1];
     let offsets: Vec<usize> = line.char_indices().filter(|&(at, c)| c != ' ' && (at == 0 || line[..at].ends_with(' '))).map(|(at, _)| line_start + at).collect();
     for &word_start in offsets.iter().rev().take(MAX_STREET_WORDS).rev() {
@@ -308,34 +312,32 @@ fn number_last(dictionary: Option<&Dictionary>, text: &str, start: usize, end: u
 /// `PSC 0729, Box 5797` and `Unit 1293 Box 4311` with the `APO AP 96854` line after them, and
 /// an `APO`, `FPO` or `DPO` line alone.
 fn military(text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> Option<usize> {
-    let before = super::before(text, start, 8).to_ascii_lowercase();
-    let opener = ["psc ", "unit ", "cmr "].iter().find(|word| before.ends_with(*word))?;
-    let rest = text[end..].to_ascii_lowercase();
-    let prefix = ["box ", ", box "].into_iter().find(|prefix| rest.strip_prefix(' ').unwrap_or(&rest).starts_with(prefix))?;
-    let skip = usize::from(rest.starts_with(' ')) + prefix.len();
-    let digits = rest[skip..].bytes().take_while(u8::is_ascii_digit).count();
+    let bytes = text.as_bytes();
+    let opener = ["psc ", "unit ", "cmr "].into_iter().find(|word| start >= word.len() && bytes[start - word.len()..start].eq_ignore_ascii_case(word.as_bytes()))?;
+    let skip = ["box ", " box ", ", box "].into_iter().find(|prefix| starts_with_ignore_case(&bytes[end..], prefix))?.len();
+    let digits = bytes[end + skip..].iter().take_while(|byte| byte.is_ascii_digit()).count();
     if digits == 0 {
         return None;
     }
     let line_end = end + skip + digits;
-    let post = &text[line_end..];
-    let gap = post.len() - post.trim_start_matches([' ', '\n', '\r']).len();
-    let lower = post[gap..].to_ascii_lowercase();
-    let mut address_end = line_end;
-    if lower.len() >= 12 && ["apo ", "fpo ", "dpo "].iter().any(|word| lower.starts_with(word)) && ["aa ", "ae ", "ap "].iter().any(|code| lower[4..].starts_with(code)) {
-        let digits = lower[7..].bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 5 {
-            address_end = line_end + gap + 12;
-        }
-    }
+    let gap = bytes[line_end..].iter().take(4).take_while(|byte| matches!(byte, b' ' | b'\n' | b'\r')).count();
+    let post = &bytes[line_end + gap..];
+    let office = ["apo ", "fpo ", "dpo "].iter().any(|word| starts_with_ignore_case(post, word));
+    let region = post.get(4..).is_some_and(|rest| ["aa ", "ae ", "ap "].iter().any(|code| starts_with_ignore_case(rest, code)));
+    let zip = post.get(7..).is_some_and(|rest| rest.iter().take_while(|byte| byte.is_ascii_digit()).count() == 5);
+    let address_end = if office && region && zip { line_end + gap + 12 } else { line_end };
     out.push(span(PhiType::Address, start - opener.len(), address_end, 0.9, "military_address"));
     Some(address_end)
 }
 
+fn starts_with_ignore_case(bytes: &[u8], prefix: &str) -> bool {
+    bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// Post office boxes in other languages: `Postbox 21`, `Postfach 1180`, `Apartado 45`.
 fn post_box(text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> Option<usize> {
-    let before = super::before(text, start, 16).to_lowercase();
-    let prefix = ["postbox ", "postfach ", "apartado ", "casilla ", "caixa postal ", "casella postale ", "boîte postale ", "postboks "].into_iter().find(|prefix| before.ends_with(prefix))?;
+    let before = super::before(text, start, 16);
+    let prefix = ["postbox ", "postfach ", "apartado ", "casilla ", "caixa postal ", "casella postale ", "postboks "].into_iter().find(|prefix| before.len() >= prefix.len() && before.as_bytes()[before.len() - prefix.len()..].eq_ignore_ascii_case(prefix.as_bytes()))?;
     let opens = text[..start - prefix.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
     if !opens {
         return None;

@@ -90,7 +90,11 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
-        let at_word = (bytes[index].is_ascii_uppercase() || (bytes[index] >= 0xC3 && starts_upper(&text[index..]))) && (index == 0 || !is_word_byte(bytes[index - 1]));
+        let Some(offset) = bytes[index..].iter().position(|byte| byte.is_ascii_uppercase() || *byte >= 0xC3) else {
+            break;
+        };
+        index += offset;
+        let at_word = (bytes[index].is_ascii_uppercase() || starts_upper(&text[index..])) && (index == 0 || !is_word_byte(bytes[index - 1]));
         if !at_word {
             index += 1;
             continue;
@@ -101,14 +105,24 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
             continue;
         };
         // Only a place word before or a comma after can make the run a town.
-        let before = super::before(text, index, 12);
-        let gated = (before.ends_with(' ') && PLACE_WORDS.contains(&last_word(before).as_str())) || text[run_end..].starts_with(", ");
+        let gated = place_word_before(bytes, index) || text[run_end..].starts_with(", ");
         let found = if gated { town_in_run(dictionary, text, index, &words) } else { None };
         if let Some(end) = found {
             out.push(span(PhiType::City, index, end, if region_after(&text[end..]) { 0.85 } else { 0.75 }, "town_gazetteer"));
         }
         index = run_end.max(index + 1);
     }
+}
+
+/// Returns whether one of [`PLACE_WORDS`] and a space end just before `start`, in any case.
+fn place_word_before(bytes: &[u8], start: usize) -> bool {
+    if start < 2 || bytes[start - 1] != b' ' {
+        return false;
+    }
+    let from = start.saturating_sub(12);
+    let word_start = bytes[from..start - 1].iter().rposition(|byte| !byte.is_ascii_alphabetic()).map_or(from, |at| from + at + 1);
+    let word = &bytes[word_start..start - 1];
+    PLACE_WORDS.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes()))
 }
 
 /// Returns the end of the town that the run of `words` from `start` names, if the context
