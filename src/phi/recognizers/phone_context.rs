@@ -6,6 +6,7 @@
 //! the number to a postcode before it. This pass reads each number on its own and needs a
 //! context word, so a count or a code without one is not reported.
 
+use super::lexicon::{self, HOTLINES};
 use super::{span, Found};
 use crate::phi::PhiType;
 
@@ -142,8 +143,9 @@ fn number_at(text: &str, start: usize) -> Option<(usize, usize)> {
 /// `start..end`, if any.
 fn named(text: &str, start: usize, end: usize, digits: usize) -> Option<PhiType> {
     let value = &text[start..end];
-    // A date (`2023-03-14`) or a year range is not a phone number, whatever the words.
-    if is_date_like(value) {
+    // A date (`2023-03-14`) is not a phone number, whatever the words, and a toll-free number
+    // or a crisis line belongs to an organization, not to a client.
+    if is_date_like(value) || is_toll_free(value) {
         return None;
     }
     let after = text[end..].trim_start_matches(['-', ' ', '(']).get(..8).unwrap_or_else(|| text[end..].trim_start_matches(['-', ' ', '(']));
@@ -170,6 +172,15 @@ fn named(text: &str, start: usize, end: usize, digits: usize) -> Option<PhiType>
         (_, Some(phone)) if plausible && phone <= MAX_WORDS_BETWEEN => Some(PhiType::Phone),
         _ => None,
     }
+}
+
+/// Returns whether a number is a North American toll-free number (`1-800-799-7233`,
+/// `877-565-8860`, also cut short before letters as in `1-800-799-SAFE`) or a known crisis line.
+fn is_toll_free(value: &str) -> bool {
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let national = digits.strip_prefix('1').filter(|rest| rest.len() >= 6).unwrap_or(&digits);
+    let toll_free = ["800", "888", "877", "866", "855", "844", "833"].iter().any(|prefix| national.starts_with(prefix));
+    (toll_free && national.len() <= 10) || lexicon::contains(HOTLINES, &digits)
 }
 
 /// Returns whether a number has the shape of a numeric date: `2023-03-14`, `14.03.2023`.
@@ -207,5 +218,7 @@ mod tests {
         assert!(found("we met 467 3395 times").is_empty());
         assert!(found("call me on 2023-03-14").is_empty());
         assert!(found("call me at 5").is_empty());
+        assert!(found("please contact 1-800-799-SAFE now").is_empty());
+        assert!(found("call 1 (800) 273-8255 tonight").is_empty());
     }
 }

@@ -32,6 +32,9 @@ const STREET_ENDINGS: &[&str] = &[
     "vägen", "weg",
 ];
 
+/// Lower-case street words of Nordic languages after the name: `Trenerys gate 232`.
+const STREET_WORDS_AFTER: &[&str] = &["gata", "gate", "plass", "torg", "veg", "vegen", "vei"];
+
 /// Words that open the unit part of an address: `Apt. 864`, `Suite 501`, `Flat 2`.
 const UNIT_WORDS: &[&str] = &[
     "apartment", "app", "appt", "apt", "bldg", "box", "building", "flat", "floor", "piso", "rm", "room", "ste",
@@ -106,6 +109,9 @@ fn number_boundary(text: &str, start: usize, end: usize) -> bool {
 /// Reports the street line that the number at `start..end` belongs to, with its block, and
 /// returns the end of the street line.
 fn street_at(dictionary: Option<&Dictionary>, text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> Option<usize> {
+    if let Some(found) = named_postcode(text, start, out) {
+        return Some(found);
+    }
     if let Some(found) = military(text, start, end, out) {
         return Some(found);
     }
@@ -142,7 +148,8 @@ fn street_words(text: &str, start: usize) -> Vec<Word> {
             break;
         }
         let opened = words.first().is_some_and(|first| STREET_WORDS.contains(&text[first.start..first.end].to_lowercase().as_str()));
-        let accepted = starts_upper(&bare) || starts_upper(&text[index..end]) || opened || PARTICLES.contains(&bare.as_str()) || is_street_word(&bare, text[end..].starts_with('.'));
+        let after_name = !words.is_empty() && STREET_WORDS_AFTER.contains(&bare.as_str());
+        let accepted = starts_upper(&text[index..end]) || opened || after_name || PARTICLES.contains(&bare.as_str()) || is_street_word(&bare, text[end..].starts_with('.'));
         if !accepted {
             break;
         }
@@ -176,7 +183,8 @@ fn has_street_word_at(text: &str, words: &[Word], position: usize) -> bool {
     let word = words[position];
     let bare = text[word.start..word.end].to_lowercase();
     let suffix = position > 0 && lexicon::contains(STREET_SUFFIXES, &bare) && starts_upper(&text[word.start..]);
-    is_street_word(&bare, word.period) || suffix
+    let after_name = position > 0 && STREET_WORDS_AFTER.contains(&bare.as_str());
+    is_street_word(&bare, word.period) || suffix || after_name
 }
 
 /// Returns whether a lower-case word is a street word (`rue`, `ul.`, `u.`) or ends like a
@@ -334,6 +342,21 @@ fn starts_with_ignore_case(bytes: &[u8], prefix: &str) -> bool {
     bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
+/// Labels before a postcode, lower case, each ending with the separator before the number.
+const POSTCODE_LABELS: &[&str] = &["postal code ", "postal code is ", "postal code: ", "postcode ", "postcode is ", "postcode: ", "zip ", "zip code ", "zip code is ", "zip code: ", "zip: ", "zipcode "];
+
+/// A postcode after a label: `ZIP: 3520`, `my zip code is 35350`, `postcode 114 55`.
+fn named_postcode(text: &str, start: usize, out: &mut Vec<Found>) -> Option<usize> {
+    let before = super::before(text, start, 16);
+    let label = POSTCODE_LABELS.iter().any(|label| before.len() >= label.len() && before.as_bytes()[before.len() - label.len()..].eq_ignore_ascii_case(label.as_bytes()));
+    if !label {
+        return None;
+    }
+    let length = postcode_at(&text[start..])?;
+    out.push(span(PhiType::Zip, start, start + length, 0.9, "postcode"));
+    Some(start + length)
+}
+
 /// Post office boxes in other languages: `Postbox 21`, `Postfach 1180`, `Apartado 45`.
 fn post_box(text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> Option<usize> {
     let before = super::before(text, start, 16);
@@ -480,8 +503,9 @@ fn region_at(text: &str) -> Option<usize> {
 }
 
 /// Returns the length of a postcode at the start of `text`: 4 to 6 digits (`80296`, `1010`),
-/// `NNN NN` (`114 55`), a Dutch `1234 AB`, a Canadian `K1A 0B1` or a British `SW1A 1AA`.
-fn postcode_at(text: &str) -> Option<usize> {
+/// `NNN NN` (`114 55`), `NNNN-NNN` and `NN-NNN` (`3610-114`, `53-320`), a Dutch `1234 AB`, a
+/// Canadian `K1A 0B1` or a British `SW1A 1AA`.
+pub(super) fn postcode_at(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let closed = |length: usize| bytes.get(length).is_none_or(|byte| !byte.is_ascii_alphanumeric() && *byte != b'-' && *byte != b'/');
     let digits = bytes.iter().take_while(|byte| byte.is_ascii_digit()).count();
@@ -493,6 +517,11 @@ fn postcode_at(text: &str) -> Option<usize> {
     }
     if (4..=6).contains(&digits) && closed(digits) {
         return Some(digits);
+    }
+    // Portugal `3610-114` and Poland `53-320`.
+    let hyphenated = |left: usize, right: usize| digits == left && bytes.get(left) == Some(&b'-') && bytes[left + 1..].iter().take_while(|byte| byte.is_ascii_digit()).count() == right && closed(left + 1 + right);
+    if hyphenated(4, 3) || hyphenated(2, 3) {
+        return Some(digits + 4);
     }
     let pattern = |shape: &[u8]| {
         shape.len() <= bytes.len()
@@ -517,13 +546,15 @@ mod tests {
         assert_eq!(postcode_at("1012 AB"), Some(7));
         assert_eq!(postcode_at("K1A 0B1,"), Some(7));
         assert_eq!(postcode_at("SW1A 1AA"), Some(8));
+        assert_eq!(postcode_at("3610-114 in"), Some(8));
+        assert_eq!(postcode_at("53-320"), Some(6));
         assert_eq!(postcode_at("123"), None);
         assert_eq!(postcode_at("1234567"), None);
     }
 
     #[test]
     fn lists_sorted() {
-        for list in [STREET_WORDS, STREET_ENDINGS, UNIT_WORDS, ADDRESS_CONTEXT] {
+        for list in [STREET_WORDS, STREET_ENDINGS, STREET_WORDS_AFTER, UNIT_WORDS, ADDRESS_CONTEXT, PARTICLES, POSTCODE_LABELS] {
             assert!(list.windows(2).all(|pair| pair[0] < pair[1]), "{:?}", list.windows(2).find(|pair| pair[0] >= pair[1]));
         }
     }

@@ -3,7 +3,8 @@
 //! such a town may be followed by. A country or a state is not PHI under Safe Harbor, so it is
 //! context here and never a finding.
 
-use super::lexicon::{self, STATE_CODES, STATE_NAMES};
+use super::lexicon::{self, CREDENTIALS, MONTHS, NOT_NAMES, STATE_CODES, STATE_NAMES};
+use super::street::postcode_at;
 use super::{span, Found};
 use crate::phi::names::{Dictionary, List};
 use crate::phi::PhiType;
@@ -106,9 +107,13 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
         };
         // Only a place word before or a comma after can make the run a town.
         let gated = place_word_before(bytes, index) || text[run_end..].starts_with(", ");
+        let gated = gated || town_word_before(bytes, index);
         let found = if gated { town_in_run(dictionary, text, index, &words) } else { None };
-        if let Some(end) = found {
-            out.push(span(PhiType::City, index, end, if region_after(&text[end..]) { 0.85 } else { 0.75 }, "town_gazetteer"));
+        if let Some(town) = found {
+            out.push(span(PhiType::City, index, town.end, if region_after(&text[town.end..]) { 0.85 } else { 0.75 }, "town"));
+            if let Some((postcode_start, postcode_end)) = town.postcode {
+                out.push(span(PhiType::Zip, postcode_start, postcode_end, 0.85, "postcode"));
+            }
         }
         index = run_end.max(index + 1);
     }
@@ -116,33 +121,47 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
 
 /// Returns whether one of [`PLACE_WORDS`] and a space end just before `start`, in any case.
 fn place_word_before(bytes: &[u8], start: usize) -> bool {
+    word_before_in(bytes, start, PLACE_WORDS)
+}
+
+/// Returns whether one of [`TOWN_WORDS`] or `of` and a space end just before `start`.
+fn town_word_before(bytes: &[u8], start: usize) -> bool {
+    word_before_in(bytes, start, TOWN_WORDS) || word_before_in(bytes, start, &["of"])
+}
+
+fn word_before_in(bytes: &[u8], start: usize, list: &[&str]) -> bool {
     if start < 2 || bytes[start - 1] != b' ' {
         return false;
     }
     let from = start.saturating_sub(12);
     let word_start = bytes[from..start - 1].iter().rposition(|byte| !byte.is_ascii_alphabetic()).map_or(from, |at| from + at + 1);
     let word = &bytes[word_start..start - 1];
-    PLACE_WORDS.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes()))
+    list.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes()))
 }
 
-/// Returns the end of the town that the run of `words` from `start` names, if the context
-/// makes it one.
-fn town_in_run(dictionary: &Dictionary, text: &str, start: usize, words: &[(usize, usize)]) -> Option<usize> {
+/// Returns the town that the run of `words` from `start` names, if the context makes it one:
+/// a city of the list after a place word or before a region, any name after `city of` or before
+/// a postcode, and a name in capitals or in no word list after a verb of living or moving.
+fn town_in_run(dictionary: &Dictionary, text: &str, start: usize, words: &[(usize, usize)]) -> Option<Town> {
     let before = super::before(text, start, 40);
-    let previous = last_word(before);
+    let (rest, previous) = split_last_word(before);
     let place_word = before.ends_with(' ') && PLACE_WORDS.contains(&previous.as_str());
     let region = |end: usize| region_after(&text[end..]);
-    // The longest prefix of the run that the city list contains, with the whole run named.
-    for count in (1..=words.len().min(MAX_TOWN_WORDS)).rev() {
-        let end = words[count - 1].1;
-        let name = &text[start..end];
-        if count < words.len() || is_country_or_state(name) || !dictionary.contains(List::City, name) {
-            continue;
-        }
-        let lower = name.to_lowercase();
-        let ordinary = count == 1 && (dictionary.contains(List::Safe, &lower) || lexicon::contains(lexicon::NOT_NAMES, &lower) || lexicon::contains(lexicon::MONTHS, &lower));
+    let count = words.len();
+    if count > MAX_TOWN_WORDS {
+        return None;
+    }
+    let end = words[count - 1].1;
+    let name = &text[start..end];
+    if is_country_or_state(name) {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    let ordinary = count == 1 && (dictionary.contains(List::Safe, &lower) || lexicon::contains(NOT_NAMES, &lower) || lexicon::contains(MONTHS, &lower));
+    let town = Town { end, postcode: None };
+    if dictionary.contains(List::City, name) {
         let first_name = count == 1 && dictionary.contains(List::First, &lower);
-        let motion = matches!(previous.as_str(), "to" | "from") && MOTION_WORDS.contains(&last_word(&before[..before.len() - previous.len() - 1]).as_str());
+        let motion = matches!(previous.as_str(), "to" | "from") && MOTION_WORDS.contains(&split_last_word(rest).1.as_str());
         let strong = matches!(previous.as_str(), "in" | "near" | "outside" | "visiting") || motion;
         let accepted = if ordinary {
             region(end)
@@ -151,9 +170,58 @@ fn town_in_run(dictionary: &Dictionary, text: &str, start: usize, words: &[(usiz
         } else {
             place_word || region(end)
         };
-        return accepted.then_some(end);
+        if accepted {
+            return Some(town);
+        }
     }
-    None
+    if ordinary {
+        return None;
+    }
+    // Any town name after `city of`, `hometown` or `village of`.
+    if TOWN_WORDS.contains(&previous.as_str()) || (previous == "of" && TOWN_WORDS.contains(&split_last_word(rest).1.as_str())) {
+        return Some(town);
+    }
+    // A town before its postcode: `in Bjert 6091`, `in Quinta de São Tiago 3610-114`.
+    if place_word {
+        if let Some(length) = text[end..].strip_prefix(' ').and_then(postcode_at) {
+            return Some(Town { end, postcode: Some((end + 1, end + 1 + length)) });
+        }
+    }
+    // A word in capitals or in no word list after a verb of living or moving: `grew up in
+    // SUND`, `flew to LEPPEN`.
+    let settled = place_word && SETTLED_PHRASES.iter().any(|phrase| ends_with_ignore_case(before, phrase));
+    let capitals = count == 1 && name.chars().count() >= 4 && name.chars().all(char::is_uppercase) && !lexicon::contains(CREDENTIALS, name);
+    let unknown = words.iter().all(|&(word_start, word_end)| {
+        let word = text[word_start..word_end].to_lowercase();
+        !dictionary.contains(List::Safe, &word) && !dictionary.contains(List::First, &word) && !dictionary.contains(List::Last, &word)
+    });
+    (settled && (capitals || unknown)).then_some(town)
+}
+
+/// A town found in a run of capitalised words: its end and the postcode after it, if any.
+struct Town {
+    end: usize,
+    postcode: Option<(usize, usize)>,
+}
+
+/// Words before a town name: `home city Assen`, `city of Oulu`, `hometown Laax`.
+const TOWN_WORDS: &[&str] = &["city", "hometown", "town", "village"];
+
+/// Verbs of living or moving with their place word, each ending with a space.
+const SETTLED_PHRASES: &[&str] = &[
+    "based in ", "born in ", "flew to ", "grew up in ", "here from ", "live in ", "lived in ", "lives in ",
+    "moved to ", "relocated to ", "returned to ", "traveling to ", "travelling to ",
+];
+
+/// Returns `text` before its last word, and that word in lower case.
+fn split_last_word(text: &str) -> (&str, String) {
+    let trimmed = text.trim_end();
+    let start = trimmed.rfind(|c: char| !c.is_alphabetic()).map_or(0, |index| index + trimmed[index..].chars().next().map_or(1, char::len_utf8));
+    (&trimmed[..start], trimmed[start..].to_lowercase())
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len() && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Returns whether `after` starts with `, ` and a US state, a state code, a country or a
@@ -228,20 +296,15 @@ fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte >= 0x80
 }
 
-/// Returns the last word of `text` before trailing spaces, in lower case.
-fn last_word(text: &str) -> String {
-    let trimmed = text.trim_end();
-    let start = trimmed.rfind(|c: char| !c.is_alphabetic()).map_or(0, |index| index + trimmed[index..].chars().next().map_or(1, char::len_utf8));
-    trimmed[start..].to_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn countries_sorted() {
-        assert!(COUNTRIES.windows(2).all(|pair| pair[0] < pair[1]));
+        for list in [COUNTRIES, PLACE_WORDS, MOTION_WORDS, TOWN_WORDS, SETTLED_PHRASES] {
+            assert!(list.windows(2).all(|pair| pair[0] < pair[1]), "{:?}", list.windows(2).find(|pair| pair[0] >= pair[1]));
+        }
         assert!(is_country_or_state("Czech Republic"));
         assert!(is_country_or_state("texas"));
         assert!(!is_country_or_state("Kenosha"));
