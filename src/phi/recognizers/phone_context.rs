@@ -72,12 +72,11 @@ pub(super) fn scan(text: &str, out: &mut Vec<Found>) {
         }
         match number_at(text, index) {
             Some((end, digits)) => {
+                // A number read whole is not read again from its inner groups.
                 if let Some(kind) = named(text, index, end, digits) {
                     out.push(span(kind, index, end, 0.85, if kind == PhiType::Fax { "fax" } else { "phone" }));
-                    index = end;
-                    continue;
                 }
-                index = skip_digits(bytes, index);
+                index = end;
             }
             None => index = skip_digits(bytes, index),
         }

@@ -50,7 +50,10 @@ const ADDRESS_CONTEXT: &[&str] = &[
 ];
 
 /// Lower-case particles inside a street name: `Rue de Kairouan`, `Jiřího z Poděbrad`.
-const PARTICLES: &[&str] = &["da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von", "y", "z"];
+const PARTICLES: &[&str] = &[
+    "da", "das", "de", "dei", "del", "della", "delle", "der", "des", "di", "do", "dos", "du", "e", "la", "le", "van", "von",
+    "y", "z",
+];
 
 /// Longest house number, in digits.
 const MAX_HOUSE_DIGITS: usize = 6;
@@ -65,11 +68,15 @@ const LINE_BYTES: usize = 80;
 const MAX_BLOCK_PARTS: usize = 6;
 
 /// Appends the street addresses in `text` and the towns and postcodes of their blocks.
-/// Numbers that start or lie inside a street address found before are skipped, because the US
-/// street recognizer has read that line and the town after it.
+/// Numbers that start or lie inside a street address found before with its house number first
+/// are skipped, because the US street recognizer has read that line and the town after it.
 pub(super) fn scan(dictionary: Option<&Dictionary>, text: &str, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
-    let mut earlier: Vec<(usize, usize)> = out.iter().filter(|found| found.kind == PhiType::Address).map(|found| (found.start, found.end)).collect();
+    let mut earlier: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|found| found.kind == PhiType::Address && text.as_bytes()[found.start].is_ascii_digit())
+        .map(|found| (found.start, found.end))
+        .collect();
     earlier.sort_unstable();
     let mut next_earlier = 0;
     let mut covered = 0;
@@ -113,6 +120,9 @@ fn street_at(dictionary: Option<&Dictionary>, text: &str, start: usize, end: usi
         return Some(found);
     }
     if let Some(found) = military(text, start, end, out) {
+        return Some(found);
+    }
+    if let Some(found) = military_post_office(text, start, end, out) {
         return Some(found);
     }
     if let Some(found) = post_box(text, start, end, out) {
@@ -253,10 +263,11 @@ fn number_first(dictionary: Option<&Dictionary>, text: &str, start: usize, end: 
         name_start += second + 1;
     }
     let mut words = street_words(text, name_start);
-    // Without a number after it, the street ends at its last street word: the capitalised
-    // words after `Diakou Street` are the town.
+    // Without a number after it, a street that ends with a street word ends there: the
+    // capitalised words after `Diakou Street` are the town. One that opens with a street word
+    // (`Avenue des Tuileries`) runs to its last capitalised word.
     if house_after(text, words.last().map_or(name_start, |last| if last.period { last.end + 1 } else { last.end })).is_none() {
-        if let Some(position) = (0..words.len()).rev().find(|&position| has_street_word_at(text, &words, position)) {
+        if let Some(position) = (1..words.len()).rev().find(|&position| has_street_word_at(text, &words, position)) {
             words.truncate(position + 1);
         }
     }
@@ -269,7 +280,7 @@ fn number_first(dictionary: Option<&Dictionary>, text: &str, start: usize, end: 
         street_end = number_end;
     }
     let block = block_follows(text, street_end);
-    let confidence = if street_word && (number.is_some() || words.len() >= 2) {
+    let confidence = if street_word && (number.is_some() || words.len() >= 2 || block) {
         0.85
     } else if number.is_some() && plausible_name(dictionary, text, &words) && words.len() <= 4 && (block || address_context(text, start)) {
         0.75
@@ -336,6 +347,33 @@ fn military(text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> Optio
     let address_end = if office && region && zip { line_end + gap + 12 } else { line_end };
     out.push(span(PhiType::Address, start - opener.len(), address_end, 0.9, "military_address"));
     Some(address_end)
+}
+
+/// `APO AE 12345` alone, or after a ship line: `USS Mahler FPO AA 70489`.
+fn military_post_office(text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if end - start != 5 || start < 7 {
+        return None;
+    }
+    let label = &bytes[start - 7..start];
+    let office = ["apo ", "fpo ", "dpo "].iter().any(|word| starts_with_ignore_case(label, word));
+    let region = ["aa ", "ae ", "ap "].iter().any(|code| starts_with_ignore_case(&label[4..], code));
+    if !(office && region) {
+        return None;
+    }
+    let mut first = start - 7;
+    // A ship line before it: `USS`, `USNS`, `USNV` or `USCGC` and the ship's name.
+    let window = super::before(text, first, 40);
+    let window_start = first - window.len();
+    let before = window.trim_end_matches([' ', '\n', '\r']);
+    if let Some(ship) = ["USS ", "USNS ", "USNV ", "USCGC "].iter().filter_map(|prefix| before.rfind(prefix)).max() {
+        let name = &before[ship..];
+        if name.split_whitespace().count() <= 3 && !name.contains(['.', ',', '?', '!']) {
+            first = window_start + ship;
+        }
+    }
+    out.push(span(PhiType::Address, first, end, 0.9, "military_address"));
+    Some(end)
 }
 
 fn starts_with_ignore_case(bytes: &[u8], prefix: &str) -> bool {
