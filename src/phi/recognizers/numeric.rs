@@ -76,6 +76,9 @@ pub(super) fn classify(text: &str, start: usize, end: usize, scope: &Scope<'_>, 
         out.push(span(PhiType::Date, start, end, 0.95, "date_numeric"));
         return;
     }
+    if written::day_ordinal(text, start, end, out) {
+        return;
+    }
     if is_amount_or_unit(text, start, end) || is_hotline(&shape) || is_time(text, &shape, end) {
         return;
     }
@@ -469,7 +472,8 @@ fn street_before(text: &str, shape: &Shape<'_>, start: usize, end: usize, out: &
         return false;
     }
     let before = super::before(text, start, 48);
-    let Some(line) = before.strip_suffix(' ') else {
+    // A comma ends the street line: in `Rue de Rivoli, 75001` the number is a postcode.
+    let Some(line) = before.strip_suffix(' ').filter(|line| !line.ends_with(',')) else {
         return false;
     };
     // Up to four words back, the first of which starts the street name.
