@@ -519,7 +519,8 @@ fn state_after(after: &str) -> bool {
 
 fn is_state(text: &str, start: usize, end: usize) -> bool {
     let value = &text[start..end];
-    lexicon::contains(STATE_NAMES, value) || super::town::is_country_or_state(value)
+    // `Lebanon` is a country and a common US town name, so it stays a town.
+    lexicon::contains(STATE_NAMES, value) || (super::town::is_country_or_state(value) && !lexicon::contains(COMMON_TOWNS, value))
 }
 
 /// Returns whether a run is a place by its words alone: a known town or city, a town prefix or ending,

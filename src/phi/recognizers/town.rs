@@ -76,7 +76,7 @@ const PLACE_WORDS: &[&str] = &["from", "in", "near", "outside", "to", "visiting"
 /// person: `moved to`, `flew to`, `here from`.
 const MOTION_WORDS: &[&str] = &[
     "back", "came", "come", "drive", "drove", "flew", "fly", "flying", "go", "going", "here", "moved", "moving",
-    "relocated", "returned", "travel", "traveled", "travelled", "traveling", "travelling", "trip", "went",
+    "relocated", "returned", "travel", "traveled", "traveling", "travelled", "travelling", "trip", "went",
 ];
 
 /// Maximum number of words in a town name that the city list is asked about.
