@@ -521,7 +521,7 @@ fn block_part(text: &str, from: usize, depth: u8) -> Option<(usize, usize, Part)
     let closed = after.is_empty() || after.starts_with(['\n', ',', '.', '?', '!', ')', ';']) || after.starts_with("  ") || after.starts_with(" >");
     let capitals = text[start..town_end].chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
     let followed = depth > 0 && block_part(text, town_end, depth - 1).is_some_and(|(_, _, part)| part != Part::Town);
-    if (strong && (closed || followed)) || (capitals && town_end - start >= 4) || followed {
+    if followed || (strong && closed) || (capitals && town_end - start >= 4) {
         if is_country_or_state(&text[start..town_end]) {
             return Some((start, town_end, Part::Country));
         }
