@@ -250,7 +250,7 @@ enum Word {
 }
 
 fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
-    if lexicon::contains(NOT_NAMES, word) || lexicon::contains(MONTHS, word) || lexicon::contains(STATE_NAMES, word) {
+    if lexicon::contains(NOT_NAMES, word) || lexicon::contains(MONTHS, word) || lexicon::contains(STATE_NAMES, word) || is_country(dictionary, word) {
         return Word::Common;
     }
     let Some(dictionary) = dictionary else {
@@ -264,6 +264,11 @@ fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
         (false, true) => Word::Common,
         (false, false) => Word::Unknown,
     }
+}
+
+/// Returns whether `word` is a country and not also a first name (`Jordan`, `Israel`).
+fn is_country(dictionary: Option<&Dictionary>, word: &str) -> bool {
+    super::town::is_country_or_state(word) && !dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word))
 }
 
 /// A word of a capitalised run.

@@ -445,8 +445,9 @@ fn unit_after(text: &str, from: usize) -> Option<usize> {
     Some(from + gap.len() + offset + number)
 }
 
-/// Returns whether an address block goes on after `end`: a unit, or a line break or comma and
-/// then a town, region, country or postcode.
+/// Returns whether an address block goes on after `end`: a unit, or within three parts a
+/// region, country or postcode. Towns alone do not count, because a list of capitalised
+/// words (`Omega 3, Zinc, Vitamin C`) reads as towns too.
 fn block_follows(text: &str, end: usize) -> bool {
     if unit_after(text, end).is_some() {
         return true;
@@ -460,7 +461,7 @@ fn block_follows(text: &str, end: usize) -> bool {
         parts.push(part);
         at = part_end;
     }
-    parts.len() >= 2 || parts.iter().any(|part| *part != Part::Town)
+    parts.iter().any(|part| *part != Part::Town)
 }
 
 /// One part of an address block after the street line.
