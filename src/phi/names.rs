@@ -4,8 +4,8 @@
 //! borrows the bit array, so start-up builds nothing.
 //!
 //! A Bloom filter returns "maybe" for about 1.6 % of words that are not in a list (6 probes,
-//! 8.5 bits per entry, 490,828 entries), so a name or town check never relies on the
-//! dictionary alone: capitalisation and context decide as well.
+//! 8.5 bits per entry, 490,828 entries). So a name or town check never relies on the
+//! dictionary alone, and capitalisation and context decide as well.
 
 use std::borrow::Cow;
 use std::fmt;

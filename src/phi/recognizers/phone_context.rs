@@ -10,12 +10,12 @@ use super::lexicon::{self, HOTLINES};
 use super::{span, Found};
 use crate::phi::PhiType;
 
-/// Fewest and most digits in a phone number, country code and trunk prefix included (E.164
-/// allows 15).
+/// Minimum and maximum number of digits in a phone number, with the country code and trunk
+/// prefix (E.164 allows at most 15).
 const MIN_DIGITS: usize = 7;
 const MAX_DIGITS: usize = 15;
 
-/// Most digit groups in a phone number.
+/// Maximum number of digit groups in a phone number.
 const MAX_GROUPS: usize = 6;
 
 /// Words before a number, in its clause, that name it a phone number; lower case.
@@ -27,7 +27,7 @@ const PHONE_BEFORE: &[&str] = &[
 /// Words before a number that name it a fax number.
 const FAX_BEFORE: &[&str] = &["facsimile", "fax"];
 
-/// Most words between a context word and the number.
+/// Maximum number of words between a context word and the number.
 const MAX_WORDS_BETWEEN: usize = 4;
 
 /// Labels right after a number: `-Office`, ` fax`, ` (mobile)`.
@@ -163,7 +163,7 @@ fn named(text: &str, start: usize, end: usize, digits: usize) -> Option<PhiType>
     let fax = near(FAX_BEFORE);
     let phone = near(PHONE_BEFORE);
     // A single group needs a leading zero or plus sign and enough digits to be a number on
-    // its own (`3660170548`); grouped numbers need only the word.
+    // its own (`03660170548`). Grouped numbers need only the word.
     let grouped = value.contains([' ', '-', '.', '(']) || value.starts_with('+');
     let plausible = grouped || (digits >= 9 && value.starts_with(['0', '+']));
     match (fax, phone) {

@@ -3,11 +3,12 @@
 //! A street line has a house number before the street (`20789 Allika 46`, `63 Rue de
 //! Kairouan`), after it (`Villacher Strasse 89`, `Rua Diadema 1903`) or both, as many
 //! European forms and generated test data write it. US military addresses (`PSC 0729, Box 5797`
-//! with `APO AP 96854`) and post office boxes in other languages are street lines too. After a
-//! street line, the unit (`Suite 501`), town, region code, country and postcode that follow on
-//! the same line or the next lines belong to the same address: the unit is reported with the
-//! street, the town as a city and the postcode as a ZIP. A region code, a US state or a country
-//! is not PHI under Safe Harbor and is skipped.
+//! with `APO AP 96854`) and post office boxes in other languages are street lines too.
+//!
+//! The unit (`Suite 501`), town, region code, country and postcode that follow a street line,
+//! on the same line or the next lines, belong to the same address. The unit is reported with
+//! the street, the town as a city and the postcode as a ZIP. A region code, a US state or a
+//! country is not PHI under Safe Harbor and is skipped.
 
 use super::lexicon::{self, MONTHS, NOT_NAMES, STREET_SUFFIXES};
 use super::town::{capitalised_words, country_at, is_country_or_state, starts_upper, word_end};
@@ -55,16 +56,16 @@ const PARTICLES: &[&str] = &[
     "y", "z",
 ];
 
-/// Longest house number, in digits.
+/// Maximum length of a house number, in digits.
 const MAX_HOUSE_DIGITS: usize = 6;
 
-/// Most words in a street name.
+/// Maximum number of words in a street name.
 const MAX_STREET_WORDS: usize = 5;
 
 /// How far back from a house number a street name before it is looked for, in bytes.
 const LINE_BYTES: usize = 80;
 
-/// Most lines or parts after a street line that the address block reads.
+/// Maximum number of lines or parts after a street line that the address block reads.
 const MAX_BLOCK_PARTS: usize = 6;
 
 /// Appends the street addresses in `text` and the towns and postcodes of their blocks.
@@ -383,7 +384,7 @@ fn starts_with_ignore_case(bytes: &[u8], prefix: &str) -> bool {
 /// Labels before a postcode, lower case, each ending with the separator before the number.
 const POSTCODE_LABELS: &[&str] = &["postal code ", "postal code is ", "postal code: ", "postcode ", "postcode is ", "postcode: ", "zip ", "zip code ", "zip code is ", "zip code: ", "zip: ", "zipcode "];
 
-/// A postcode after a label: `ZIP: 3520`, `my zip code is 35350`, `postcode 114 55`.
+/// Reports a postcode after a label: `ZIP: 3520`, `my zip code is 35350`, `postcode 114 55`.
 fn named_postcode(text: &str, start: usize, out: &mut Vec<Found>) -> Option<usize> {
     let before = super::before(text, start, 16);
     let label = POSTCODE_LABELS.iter().any(|label| before.len() >= label.len() && before.as_bytes()[before.len() - label.len()..].eq_ignore_ascii_case(label.as_bytes()));

@@ -83,10 +83,10 @@ const MOTION_WORDS: &[&str] = &[
 const MAX_TOWN_WORDS: usize = 4;
 
 /// Reports the towns in `text` that the city list contains and the words around make places:
-/// a place word before them, or a following `, ` with a state, a country or a postcode. A
-/// city whose name is also an ordinary word (`Reading`, `Mobile`, `Nice`) needs the state or
-/// country after it, and one that is also a first name (`Florence`) needs `in`, `near`, a word
-/// of motion or the state or country after it.
+/// a place word before them, or a following `, ` with a state, a country or a postcode. A city
+/// whose name is also an ordinary word (`Reading`, `Mobile`, `Nice`) needs the state or
+/// country after it. One that is also a first name (`Florence`) needs `in`, `near`, a word of
+/// motion or the state or country after it.
 pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
     let mut index = 0;
@@ -139,9 +139,10 @@ fn word_before_in(bytes: &[u8], start: usize, list: &[&str]) -> bool {
     list.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes()))
 }
 
-/// Returns the town that the run of `words` from `start` names, if the context makes it one:
-/// a city of the list after a place word or before a region, any name after `city of` or before
-/// a postcode, and a name in capitals or in no word list after a verb of living or moving.
+/// Returns the town that the run of `words` from `start` names, if the context makes it one.
+/// That is a city of the list after a place word or before a region, any name after `city of`
+/// or before a postcode, or a name in capitals or in no word list after a verb of living or
+/// moving.
 fn town_in_run(dictionary: &Dictionary, text: &str, start: usize, words: &[(usize, usize)]) -> Option<Town> {
     let before = super::before(text, start, 40);
     let (rest, previous) = split_last_word(before);
