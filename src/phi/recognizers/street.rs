@@ -483,7 +483,10 @@ fn read_block(text: &str, from: usize, out: &mut Vec<Found>) {
             break;
         };
         match part {
-            Part::Town if town_seen => break,
+            // A second name after the town is a province or country name that is not in the
+            // country list (`Qasigiannguit  Greenlander 07609`) when a postcode follows it.
+            Part::Town if town_seen && !block_part(text, end, 0).is_some_and(|(_, _, next)| next == Part::Postcode) => break,
+            Part::Town if town_seen => {}
             Part::Town => {
                 town_seen = true;
                 out.push(span(PhiType::City, start, end, 0.8, "town_in_address"));
