@@ -36,8 +36,18 @@ const COUNTRIES: &[&str] = &[
 /// Returns whether `name` (any case) is a country or a US state, which Safe Harbor does not
 /// count as PHI.
 pub(crate) fn is_country_or_state(name: &str) -> bool {
-    let lower = name.trim().to_lowercase();
-    COUNTRIES.binary_search(&lower.as_str()).is_ok() || lexicon::contains(STATE_NAMES, &lower)
+    const MAX: usize = 32;
+    let name = name.trim();
+    // Every listed name is ASCII and shorter than `MAX`, so the lower-case copy fits a buffer.
+    if name.is_empty() || name.len() > MAX || !name.is_ascii() {
+        return false;
+    }
+    let mut buffer = [0u8; MAX];
+    for (slot, byte) in buffer.iter_mut().zip(name.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buffer[..name.len()]).unwrap_or("");
+    COUNTRIES.binary_search(&lower).is_ok() || lexicon::contains(STATE_NAMES, lower)
 }
 
 /// Returns the length in bytes of the country name at the start of `text`, with a trailing
@@ -100,14 +110,21 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
             index += 1;
             continue;
         }
+        // Only a place or town word before or a comma after can make the run a town. Most
+        // capitalised words have neither, so they are left before the run is read.
+        let word_before = place_word_before(bytes, index) || town_word_before(bytes, index);
+        let first_end = word_end(text, index);
+        let single = !(text[first_end..].starts_with(' ') && text[first_end + 1..].starts_with(|c: char| c.is_uppercase() || c.is_lowercase()));
+        if !word_before && single && !text[first_end..].starts_with(", ") {
+            index = first_end.max(index + 1);
+            continue;
+        }
         let words = capitalised_words(text, index);
         let Some(&(_, run_end)) = words.last() else {
             index += 1;
             continue;
         };
-        // Only a place word before or a comma after can make the run a town.
-        let gated = place_word_before(bytes, index) || text[run_end..].starts_with(", ");
-        let gated = gated || town_word_before(bytes, index);
+        let gated = word_before || text[run_end..].starts_with(", ");
         let found = if gated { town_in_run(dictionary, text, index, &words) } else { None };
         if let Some(town) = found {
             out.push(span(PhiType::City, index, town.end, if region_after(&text[town.end..]) { 0.85 } else { 0.75 }, "town"));
