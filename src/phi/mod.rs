@@ -18,6 +18,13 @@ use crate::error::{Error, ErrorCode};
 pub use names::Dictionary;
 pub use options::{CustomPattern, DenyTerm, ScanOptions};
 
+/// Returns whether `place` (any case) is the English name of a country or of a US state. Safe
+/// Harbor does not count either as PHI, so the scanner never reports one; evaluations use this
+/// to leave such gold spans out.
+pub fn is_country_or_state(place: &str) -> bool {
+    recognizers::is_country_or_state(place)
+}
+
 /// The Safe Harbor identifier types that occur in text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PhiType {

@@ -13,7 +13,10 @@
 mod context;
 mod lexicon;
 mod numeric;
+mod phone_context;
 mod proper;
+mod street;
+mod town;
 mod web;
 mod written;
 
@@ -24,6 +27,7 @@ use super::{PhiType, Span};
 use crate::error::{Error, ErrorCode};
 
 pub(crate) use context::field_type;
+pub(crate) use town::is_country_or_state;
 
 /// The fused candidate pattern. Its groups are tried in order at each position, so an e-mail
 /// address wins over the number inside it and a written date over its day number.
@@ -82,6 +86,18 @@ impl Engine {
                 if at >= end {
                     break;
                 }
+            }
+        }
+        // A column of another type (`phone`, `mrn`) has no addresses or towns in it.
+        if scope.field.is_none_or(|kind| matches!(kind, PhiType::Address | PhiType::City | PhiType::Zip)) {
+            street::scan(self.dictionary.as_ref(), text, out);
+        }
+        if scope.field.is_none_or(|kind| matches!(kind, PhiType::Phone | PhiType::Fax)) {
+            phone_context::scan(text, out);
+        }
+        if scope.field.is_none_or(|kind| matches!(kind, PhiType::Address | PhiType::City | PhiType::Zip)) {
+            if let Some(dictionary) = &self.dictionary {
+                town::scan(dictionary, text, out);
             }
         }
         proper::scan(self, text, scope, out);

@@ -72,6 +72,13 @@ pub(super) fn classify(text: &str, start: usize, end: usize, scope: &Scope<'_>, 
     if shape.digits == 0 || address(text, &shape, start, end, out) {
         return;
     }
+    if iso_date_time(value) {
+        out.push(span(PhiType::Date, start, end, 0.95, "date_numeric"));
+        return;
+    }
+    if written::day_ordinal(text, start, end, out) {
+        return;
+    }
     if is_amount_or_unit(text, start, end) || is_hotline(&shape) || is_time(text, &shape, end) {
         return;
     }
@@ -197,6 +204,20 @@ fn network(shape: &Shape<'_>, start: usize, end: usize, out: &mut Vec<Found>) ->
         return true;
     }
     false
+}
+
+/// Returns whether `value` is an ISO 8601 date with a time of day: `2000-04-16 11:34:35`,
+/// `2023-03-14T10:30:00Z`.
+fn iso_date_time(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
+    let date = digits(0..4) && bytes.get(4) == Some(&b'-') && digits(5..7) && bytes.get(7) == Some(&b'-') && digits(8..10);
+    let time = matches!(bytes.get(10), Some(b' ' | b'T')) && digits(11..13) && bytes.get(13) == Some(&b':') && digits(14..16);
+    if !(date && time) {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| value[range].parse::<u32>().unwrap_or(0);
+    (1900..=2099).contains(&number(0..4)) && (1..=12).contains(&number(5..7)) && (1..=31).contains(&number(8..10)) && number(11..13) <= 23
 }
 
 /// Dates in digits: `03/14/2023`, `3/14/23`, `2023-03-14`, `14.03.2023`, `03/2023`, `3/14`.
@@ -461,7 +482,8 @@ fn street_before(text: &str, shape: &Shape<'_>, start: usize, end: usize, out: &
         return false;
     }
     let before = super::before(text, start, 48);
-    let Some(line) = before.strip_suffix(' ') else {
+    // A comma ends the street line: in `Rue de Rivoli, 75001` the number is a postcode.
+    let Some(line) = before.strip_suffix(' ').filter(|line| !line.ends_with(',')) else {
         return false;
     };
     // Up to four words back, the first of which starts the street name.

@@ -266,7 +266,7 @@ enum Word {
 fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
     let sets = lexicon::sets(word);
     // A title alone is an ordinary word: `the local Sheriff`.
-    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) {
+    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) || is_country(dictionary, word) {
         return Word::Common;
     }
     let Some(dictionary) = dictionary else {
@@ -291,6 +291,11 @@ fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
         (false, true) => Word::Common,
         (false, false) => Word::Unknown,
     }
+}
+
+/// Returns whether `word` is a country and not also a first name (`Jordan`, `Israel`).
+fn is_country(dictionary: Option<&Dictionary>, word: &str) -> bool {
+    super::town::is_country_or_state(word) && !dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word))
 }
 
 /// A word of a capitalised run.
@@ -741,7 +746,8 @@ fn state_after(after: &str) -> bool {
 
 fn is_state(text: &str, start: usize, end: usize) -> bool {
     let value = &text[start..end];
-    lexicon::contains(STATE_NAMES, value)
+    // `Lebanon` is a country and a common US town name, so it stays a town.
+    lexicon::contains(STATE_NAMES, value) || (super::town::is_country_or_state(value) && !lexicon::contains(COMMON_TOWNS, value))
 }
 
 /// Returns whether a run is a place by its words alone: a known town or city, a town prefix or ending,

@@ -49,6 +49,34 @@ pub(super) fn date(text: &str, captures: &Captures<'_>, _scope: &Scope<'_>, out:
     true
 }
 
+/// Words before `the 3rd` that make it a day of the month, lower case, each ending with a space.
+const DAY_ORDINAL_BEFORE: &[&str] = &["after the ", "before the ", "by the ", "on the ", "since the ", "till the ", "until the "];
+
+/// Words after `the 3rd` with which it stays a day of the month: `on the 3rd she called`.
+const DAY_ORDINAL_AFTER: &[&str] = &["and", "at", "but", "he", "i", "in", "it", "or", "she", "they", "we", "when", "you"];
+
+/// Reports a day of the month without its month after a date word: `on the 3rd.`, `by the
+/// 21st, she`. A noun after it makes it an ordinal of something else (`on the 3rd floor`).
+/// Returns whether `start..end` is a day ordinal, reported or not.
+pub(super) fn day_ordinal(text: &str, start: usize, end: usize, out: &mut Vec<Found>) -> bool {
+    let value = &text[start..end];
+    let digits = value.bytes().take_while(u8::is_ascii_digit).count();
+    let suffix = &value[digits..];
+    if !(1..=2).contains(&digits) || !["st", "nd", "rd", "th"].contains(&suffix) {
+        return false;
+    }
+    let day: u32 = value[..digits].parse().unwrap_or(0);
+    let before = super::before(text, start, 12);
+    let date_word = DAY_ORDINAL_BEFORE.iter().any(|word| before.len() >= word.len() && before.as_bytes()[before.len() - word.len()..].eq_ignore_ascii_case(word.as_bytes()));
+    let after = &text[end..];
+    let next: String = after.strip_prefix(' ').unwrap_or("").chars().take_while(char::is_ascii_alphabetic).collect::<String>().to_ascii_lowercase();
+    let closes = after.is_empty() || after.starts_with(['.', ',', ';', ':', '!', '?', ')']) || DAY_ORDINAL_AFTER.contains(&next.as_str());
+    if (1..=31).contains(&day) && date_word && closes {
+        out.push(span(PhiType::Date, start, end, 0.8, "date_written"));
+    }
+    true
+}
+
 /// Reports an age in words over 89 (`ninety-two`, `a hundred and one`) when the words around
 /// it make it an age.
 pub(super) fn age(text: &str, start: usize, end: usize, out: &mut Vec<Found>) {
