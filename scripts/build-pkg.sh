@@ -21,8 +21,9 @@ out=pkg
 staging=target/wasm-pack
 rm -rf "$out" "$staging"
 mkdir -p "$out"
-# The crate's features for browsers: none of the optional ones (`tokens`, `zstd`), so that the
-# module stays under the size budget. scripts/size.mjs measures the same build.
+# The crate's features for browsers: none of the optional ones (`tokens`, `zstd`,
+# `regex-multi-literal`), so that the module stays under the size budget. scripts/size.mjs
+# measures the same build.
 browser_features=(--no-default-features)
 build() {
   local name=$1 target=$2

@@ -40,9 +40,15 @@ run() {
   fi
 }
 
+# Prints a type file without the closure glue exports of `InitOutput`, whose names carry a hash
+# that changes with the build settings (`..._invoke__h697259bcbfacc258`) and are no public API.
+surface() {
+  grep -v 'wasm_bindgen__convert__closures_____invoke__h' "$1"
+}
+
 check_types() {
   local build=$1 expected=$2 actual=pkg/$1/techdeck_guard.d.ts
-  if diff -u "$expected" "$actual"; then
+  if diff -u <(surface "$expected") <(surface "$actual"); then
     echo "type surface of pkg/$build matches $expected"
     return 0
   fi
