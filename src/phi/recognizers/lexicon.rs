@@ -69,7 +69,7 @@ static WORDS: LazyLock<HashMap<&'static [u8], u32, FnvBuild>> = LazyLock::new(||
 });
 
 /// The lists that contain one word, from a single hash lookup.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Sets(u32);
 
 impl Sets {

@@ -228,6 +228,21 @@ fn hot_windows(bytes: &[u8]) -> Vec<(usize, usize)> {
     merged
 }
 
+/// Returns the position of the first byte at or after `from` that `matches`. Blocks of 16 bytes
+/// are tested without an early exit, so the compiler can use vector instructions for them.
+#[inline(always)]
+pub(crate) fn find_byte(bytes: &[u8], from: usize, matches: impl Fn(u8) -> bool + Copy) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let mut index = from;
+    while let Some(block) = bytes.get(index..index + BLOCK) {
+        if block.iter().fold(false, |any, byte| any | matches(*byte)) {
+            break;
+        }
+        index += BLOCK;
+    }
+    bytes[index.min(bytes.len())..].iter().position(|byte| matches(*byte)).map(|offset| index + offset)
+}
+
 /// Returns up to `length` bytes of `text` before `end`, starting at a character boundary.
 pub(crate) fn before(text: &str, end: usize, length: usize) -> &str {
     let mut start = end.saturating_sub(length);

@@ -264,7 +264,11 @@ enum Word {
 }
 
 fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
-    let sets = lexicon::sets(word);
+    lookup_in_sets(dictionary, word, lexicon::sets(word))
+}
+
+/// Returns the verdict on `word`, whose word lists `sets` the caller has looked up already.
+fn lookup_in_sets(dictionary: Option<&Dictionary>, word: &str, sets: lexicon::Sets) -> Word {
     // A title alone is an ordinary word: `the local Sheriff`.
     if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) || is_country(dictionary, word) {
         return Word::Common;
@@ -326,15 +330,24 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     };
     let run_end = last.end;
     let word = |token: &Token| &text[token.start..token.end];
+    // Each word's lists are looked up once and reused by the rules below.
+    let mut sets_buffer = [lexicon::Sets::default(); MAX_RUN_WORDS];
+    for (sets, token) in sets_buffer.iter_mut().zip(tokens.iter()) {
+        *sets = lexicon::sets(word(token));
+    }
+    let token_sets = &sets_buffer[..tokens.len()];
     // Most capitalised words in prose open a sentence and are ordinary words: `The`,
     // `Sometimes`. A single one is no name unless a relative comes right before it and it
     // is no word of the scanner's own lists: `my friend Ana`.
-    if tokens.len() == 1 && lookup(dictionary, word(&tokens[0])) == Word::Common && !lexicon::contains(COMMON_TOWNS, word(&tokens[0])) {
+    if tokens.len() == 1 {
         let single = word(&tokens[0]);
-        let listed = [NOT_NAMES, MONTHS, STATE_NAMES, TITLES].into_iter().any(|set| lexicon::contains(set, single));
-        let before = super::before(text, start, 32);
-        if listed || before.trim_end().ends_with(',') || !ends_with_person_word(before) {
-            return run_end;
+        let sets = token_sets[0];
+        if lookup_in_sets(dictionary, single, sets) == Word::Common && !sets.has(COMMON_TOWNS) {
+            let listed = [NOT_NAMES, MONTHS, STATE_NAMES, TITLES].into_iter().any(|set| sets.has(set));
+            let before = super::before(text, start, 32);
+            if listed || before.trim_end().ends_with(',') || !ends_with_person_word(before) {
+                return run_end;
+            }
         }
     }
 
@@ -343,7 +356,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     let mut title = false;
     let mut person = false;
     while first < tokens.len() {
-        let sets = lexicon::sets(word(&tokens[first]));
+        let sets = token_sets[first];
         if sets.has(TITLES) && tokens.len() > first + 1 {
             title = true;
         } else if sets.has(PERSON_WORDS) {
@@ -359,13 +372,14 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     // Trailing credentials (`Arthur Gómez LCSW`), all-capital words and countries (`Toronto
     // Canada`) are not name words.
     let mut last_index = tokens.len();
-    while last_index > first && (is_credential_or_acronym(word(&tokens[last_index - 1])) || lexicon::contains(NOT_NAMES, word(&tokens[last_index - 1]))) {
+    while last_index > first && (is_credential_or_acronym(word(&tokens[last_index - 1])) || token_sets[last_index - 1].has(NOT_NAMES)) {
         last_index -= 1;
     }
     if first >= last_index {
         return run_end;
     }
     let names = &tokens[first..last_index];
+    let names_sets = &token_sets[first..last_index];
     let (span_start, span_end) = (names[0].start, names[names.len() - 1].end);
     // A state or territory (`Puerto Rico`) is no PHI, and an all-capital word inside a run
     // makes it the name of an organization or a title (`TED Talks`).
@@ -390,9 +404,9 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
 
     let mut kinds_buffer = [Word::Unknown; MAX_RUN_WORDS];
     let mut words_buffer = [""; MAX_RUN_WORDS];
-    for ((kind, name_word), token) in kinds_buffer.iter_mut().zip(&mut words_buffer).zip(names) {
+    for (((kind, name_word), token), sets) in kinds_buffer.iter_mut().zip(&mut words_buffer).zip(names).zip(names_sets) {
         *name_word = word(token);
-        *kind = lookup(dictionary, name_word);
+        *kind = lookup_in_sets(dictionary, name_word, *sets);
     }
     let kinds = &kinds_buffer[..names.len()];
     let words = &words_buffer[..names.len()];
@@ -405,7 +419,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     // called Psychology Today`. Before ordinary words they are no name context.
     let intro = intro_phrase.is_some_and(|phrase| !(matches!(*phrase, "called " | "named ") && kinds.contains(&Word::Common)));
     // Organizations end with a word such as `Project`, `Helpline` or `Mutual`.
-    if lexicon::contains(ORGANIZATION_ENDINGS, word(&names[names.len() - 1])) {
+    if names_sets[names.len() - 1].has(ORGANIZATION_ENDINGS) {
         return run_end;
     }
     let townish = is_townish(words, kinds);
@@ -428,7 +442,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     }
     let field_name = scope.field == Some(PhiType::Name);
     let strong = title || person || intro || credential || field_name;
-    let confidence = if strong && !lexicon::contains(NOT_NAMES, word(&names[0])) {
+    let confidence = if strong && !names_sets[0].has(NOT_NAMES) {
         if title || credential { 0.95 } else { 0.9 }
     } else if !all_plausible {
         return run_end;

@@ -101,10 +101,10 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
-        let Some(offset) = bytes[index..].iter().position(|byte| byte.is_ascii_uppercase() || *byte >= 0xC3) else {
+        let Some(found) = super::find_byte(bytes, index, |byte| byte.is_ascii_uppercase() || byte >= 0xC3) else {
             break;
         };
-        index += offset;
+        index = found;
         let at_word = (bytes[index].is_ascii_uppercase() || starts_upper(&text[index..])) && (index == 0 || !is_word_byte(bytes[index - 1]));
         if !at_word {
             index += 1;
@@ -293,12 +293,19 @@ pub(super) fn capitalised_words(text: &str, start: usize) -> Vec<(usize, usize)>
 
 /// Returns the end of the word of letters at `start`, with inner hyphens and apostrophes.
 pub(super) fn word_end(text: &str, start: usize) -> usize {
-    let mut end = start;
-    let mut chars = text[start..].char_indices().peekable();
+    // ASCII letters are read byte by byte. Only a word that goes on with another character
+    // (a hyphen, an apostrophe or a non-ASCII letter) takes the character loop below.
+    let bytes = text.as_bytes();
+    let from = start + bytes[start..].iter().take_while(|byte| byte.is_ascii_alphabetic()).count();
+    if from > start && bytes.get(from).is_none_or(|byte| byte.is_ascii() && *byte != b'-' && *byte != b'\'') {
+        return from;
+    }
+    let mut end = from;
+    let mut chars = text[from..].char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
-        let inner = (c == '-' || c == '\'') && chars.peek().is_some_and(|&(_, next)| next.is_alphabetic()) && offset > 0;
+        let inner = (c == '-' || c == '\'') && chars.peek().is_some_and(|&(_, next)| next.is_alphabetic()) && from + offset > start;
         if c.is_alphabetic() || inner {
-            end = start + offset + c.len_utf8();
+            end = from + offset + c.len_utf8();
         } else {
             break;
         }
