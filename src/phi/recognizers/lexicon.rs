@@ -169,6 +169,19 @@ const PERSON_WORDS_WORDS: &[&str] = &[
 /// Lower-case particles inside names: `Ana de la Cruz`, `Vincent van Gogh`.
 const PARTICLES_WORDS: &[&str] = &["al", "bin", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el", "la", "le", "st", "van", "von", "y"];
 
+/// The length in bytes of the longest particle, so that longer words skip the lookup.
+pub(crate) const MAX_PARTICLE_BYTES: usize = {
+    let mut max = 0;
+    let mut index = 0;
+    while index < PARTICLES_WORDS.len() {
+        if PARTICLES_WORDS[index].len() > max {
+            max = PARTICLES_WORDS[index].len();
+        }
+        index += 1;
+    }
+    max
+};
+
 /// Months and their abbreviations.
 const MONTHS_WORDS: &[&str] = &[
     "apr", "april", "aug", "august", "dec", "december", "feb", "february", "jan", "january", "jul", "july", "jun", "june",

@@ -581,7 +581,8 @@ fn read_run(text: &str, start: usize) -> Run {
         let mut probe = next;
         for _ in 0..2 {
             let particle_end = word_end(text, probe);
-            if particle_end > probe && bytes.get(particle_end) == Some(&b' ') && text[probe..].starts_with(|c: char| c.is_lowercase()) && lexicon::contains(PARTICLES, &text[probe..particle_end]) {
+            let particle = particle_end > probe && particle_end - probe <= lexicon::MAX_PARTICLE_BYTES && bytes.get(particle_end) == Some(&b' ');
+            if particle && text[probe..].starts_with(|c: char| c.is_lowercase()) && lexicon::contains(PARTICLES, &text[probe..particle_end]) {
                 probe = particle_end + 1;
             } else {
                 break;

@@ -264,17 +264,33 @@ pub(super) fn region_after(after: &str) -> bool {
     state(&code) || state(&two)
 }
 
+/// The byte ranges of a run of capitalised words, kept on the stack because the town and street
+/// passes read one at many capitalised words of a text.
+pub(super) struct Words {
+    ranges: [(usize, usize); MAX_TOWN_WORDS + 1],
+    length: usize,
+}
+
+impl std::ops::Deref for Words {
+    type Target = [(usize, usize)];
+
+    fn deref(&self) -> &[(usize, usize)] {
+        &self.ranges[..self.length]
+    }
+}
+
 /// Returns the capitalised words from `start`, joined by single spaces, with lower-case
 /// particles inside (`Villafranca del Cid`), as byte ranges. At most [`MAX_TOWN_WORDS`] + 1.
-pub(super) fn capitalised_words(text: &str, start: usize) -> Vec<(usize, usize)> {
-    let mut words = Vec::new();
+pub(super) fn capitalised_words(text: &str, start: usize) -> Words {
+    let mut words = Words { ranges: [(0, 0); MAX_TOWN_WORDS + 1], length: 0 };
     let mut index = start;
     while words.len() <= MAX_TOWN_WORDS {
         let end = word_end(text, index);
         if end == index || !starts_upper(&text[index..]) {
             break;
         }
-        words.push((index, end));
+        words.ranges[words.length] = (index, end);
+        words.length += 1;
         let Some(rest) = text[end..].strip_prefix(' ') else {
             break;
         };
