@@ -31,6 +31,15 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
     let mut language = Language::default();
     let mut index = 0;
     while index < bytes.len() {
+        // Only a word start can open a name, so the bytes before the next one are skipped
+        // without the checks below. A taken range that starts among them still covers the
+        // word start that follows, or ends before it.
+        while index < bytes.len() && !(WORD_STARTS[usize::from(bytes[index])] && (index == 0 || !is_word_byte(bytes[index - 1]))) {
+            index += 1;
+        }
+        if index >= bytes.len() {
+            break;
+        }
         while next_taken < taken.len() && taken[next_taken].1 <= index {
             next_taken += 1;
         }
@@ -41,16 +50,15 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
             }
         }
         let byte = bytes[index];
-        if !(byte.is_ascii_alphabetic() || byte >= 0xC3) || (index > 0 && is_word_byte(bytes[index - 1])) {
-            index += 1;
-            continue;
-        }
         if byte.is_ascii_uppercase() || (byte >= 0xC3 && upper_at(text, index)) {
             index = run_at(dictionary, text, index, scope, &mut language, out).max(index + 1);
             continue;
         }
         let end = lower_word_end(bytes, index);
-        if let Some(dictionary) = dictionary {
+        // `lower_word` acts only on a possessive, on `it's` or on a short trigger word (see
+        // `lower_trigger`), so other words are not sliced and compared.
+        let may_act = bytes.get(end) == Some(&b'\'') || (end - index <= 6 && is_trigger_initial(byte));
+        if let (Some(dictionary), true) = (dictionary, may_act) {
             lower_word(dictionary, text, index, end, out);
         }
         index = end.max(index + 1);
@@ -76,6 +84,23 @@ static WORD_BYTES: [bool; 256] = {
     }
     table
 };
+
+/// The bytes that can start a word: ASCII letters and the lead bytes of Latin letters with
+/// marks and of later scripts.
+static WORD_STARTS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= 0xC3;
+        byte += 1;
+    }
+    table
+};
+
+/// Returns whether `byte` is the first letter of a trigger word of [`lower_trigger`].
+fn is_trigger_initial(byte: u8) -> bool {
+    matches!(byte, b'm' | b'o' | b'h' | b'i' | b'n' | b't' | b'c' | b'd' | b'b' | b's')
+}
 
 fn upper_at(text: &str, index: usize) -> bool {
     match text.as_bytes().get(index) {
@@ -157,9 +182,9 @@ fn lower_word(dictionary: &Dictionary, text: &str, start: usize, end: usize, out
 /// Reports the lower-case name after the trigger `word` that ends at `end`.
 fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
-    // Every trigger word is short and starts with one of these letters, so most words leave
-    // here after two comparisons.
-    if word.len() > 6 || !matches!(bytes[end - word.len()], b'm' | b'o' | b'h' | b'i' | b'n' | b't' | b'c' | b'd' | b'b' | b's') {
+    // Every trigger word has at most six bytes and starts with a letter that
+    // `is_trigger_initial` accepts, so most words leave here after two comparisons.
+    if word.len() > 6 || !is_trigger_initial(bytes[end - word.len()]) {
         return;
     }
     let candidate = match word {
