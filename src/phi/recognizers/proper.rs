@@ -74,28 +74,23 @@ fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte >= 0x80
 }
 
-/// Letters and the bytes of non-ASCII characters.
-static WORD_BYTES: [bool; 256] = {
+/// Returns a table of the ASCII letters and of the bytes from `first_high` up.
+const fn letter_table(first_high: usize) -> [bool; 256] {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= 0x80;
+        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= first_high;
         byte += 1;
     }
     table
-};
+}
+
+/// Letters and the bytes of non-ASCII characters.
+static WORD_BYTES: [bool; 256] = letter_table(0x80);
 
 /// The bytes that can start a word: ASCII letters and the lead bytes of Latin letters with
 /// marks and of later scripts.
-static WORD_STARTS: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= 0xC3;
-        byte += 1;
-    }
-    table
-};
+static WORD_STARTS: [bool; 256] = letter_table(0xC3);
 
 /// Returns whether `byte` is the first letter of a trigger word of [`lower_trigger`].
 fn is_trigger_initial(byte: u8) -> bool {
