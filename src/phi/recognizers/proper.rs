@@ -1,7 +1,7 @@
 //! Names and towns: capitalised word runs weighed by the name dictionary and the words around
 //! them, and lower-case names after a trigger (`my sis molly`, `call me jo`).
 
-use super::lexicon::{self, ORGANIZATION_ENDINGS, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, SPANISH, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
+use super::lexicon::{self, ORGANIZATION_ENDINGS, COUNTRY_NAMES, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, SPANISH, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
 use super::{span, Engine, Found, Scope};
 use crate::phi::names::{Dictionary, Key, List};
 use crate::phi::PhiType;
@@ -290,7 +290,7 @@ fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
 /// Returns the verdict on `word`, whose word lists `sets` the caller has looked up already.
 fn lookup_in_sets(dictionary: Option<&Dictionary>, word: &str, sets: lexicon::Sets) -> Word {
     // A title alone is an ordinary word: `the local Sheriff`.
-    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) || is_country(dictionary, word) {
+    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) || is_country(dictionary, word, sets) {
         return Word::Common;
     }
     let Some(dictionary) = dictionary else {
@@ -317,9 +317,10 @@ fn lookup_in_sets(dictionary: Option<&Dictionary>, word: &str, sets: lexicon::Se
     }
 }
 
-/// Returns whether `word` is a country and not also a first name (`Jordan`, `Israel`).
-fn is_country(dictionary: Option<&Dictionary>, word: &str) -> bool {
-    super::town::is_country_or_state(word) && !dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word))
+/// Returns whether `word`, whose word lists are `sets`, is a country or a state and not also a
+/// first name (`Jordan`, `Israel`).
+fn is_country(dictionary: Option<&Dictionary>, word: &str, sets: lexicon::Sets) -> bool {
+    (sets.has(COUNTRY_NAMES) || sets.has(STATE_NAMES)) && !dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word))
 }
 
 /// A word of a capitalised run.

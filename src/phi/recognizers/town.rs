@@ -3,14 +3,14 @@
 //! such a town may be followed by. A country or a state is not PHI under Safe Harbor, so it is
 //! context here and never a finding.
 
-use super::lexicon::{self, CREDENTIALS, MONTHS, NOT_NAMES, STATE_CODES, STATE_NAMES};
+use super::lexicon::{self, COUNTRY_NAMES, CREDENTIALS, MONTHS, NOT_NAMES, STATE_CODES, STATE_NAMES};
 use super::street::postcode_at;
 use super::{span, Found};
 use crate::phi::names::{Dictionary, List};
 use crate::phi::PhiType;
 
 /// Country names in English, lower case, sorted; also the usual short forms (`usa`, `uk`).
-const COUNTRIES: &[&str] = &[
+pub(super) const COUNTRIES: &[&str] = &[
     "afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia", "austria",
     "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium", "belize", "benin", "bhutan",
     "bolivia", "bosnia and herzegovina", "botswana", "brazil", "brunei", "bulgaria", "burkina faso", "burundi",
@@ -36,18 +36,8 @@ const COUNTRIES: &[&str] = &[
 /// Returns whether `name` (any case) is a country or a US state, which Safe Harbor does not
 /// count as PHI.
 pub(crate) fn is_country_or_state(name: &str) -> bool {
-    const MAX: usize = 32;
-    let name = name.trim();
-    // Every listed name is ASCII and shorter than `MAX`, so the lower-case copy fits a buffer.
-    if name.is_empty() || name.len() > MAX || !name.is_ascii() {
-        return false;
-    }
-    let mut buffer = [0u8; MAX];
-    for (slot, byte) in buffer.iter_mut().zip(name.bytes()) {
-        *slot = byte.to_ascii_lowercase();
-    }
-    let lower = std::str::from_utf8(&buffer[..name.len()]).unwrap_or("");
-    COUNTRIES.binary_search(&lower).is_ok() || lexicon::contains(STATE_NAMES, lower)
+    let sets = lexicon::sets(name.trim());
+    sets.has(COUNTRY_NAMES) || sets.has(STATE_NAMES)
 }
 
 /// Returns the length in bytes of the country name at the start of `text`, with a trailing
@@ -112,7 +102,7 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
         }
         // Only a place or town word before or a comma after can make the run a town. Most
         // capitalised words have neither, so they are left before the run is read.
-        let word_before = place_word_before(bytes, index) || town_word_before(bytes, index);
+        let word_before = place_or_town_word_before(bytes, index);
         let first_end = word_end(text, index);
         let single = !(text[first_end..].starts_with(' ') && text[first_end + 1..].starts_with(|c: char| c.is_uppercase() || c.is_lowercase()));
         if !word_before && single && !text[first_end..].starts_with(", ") {
@@ -136,24 +126,16 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     }
 }
 
-/// Returns whether one of [`PLACE_WORDS`] and a space end just before `start`, in any case.
-fn place_word_before(bytes: &[u8], start: usize) -> bool {
-    word_before_in(bytes, start, PLACE_WORDS)
-}
-
-/// Returns whether one of [`TOWN_WORDS`] or `of` and a space end just before `start`.
-fn town_word_before(bytes: &[u8], start: usize) -> bool {
-    word_before_in(bytes, start, TOWN_WORDS) || word_before_in(bytes, start, &["of"])
-}
-
-fn word_before_in(bytes: &[u8], start: usize, list: &[&str]) -> bool {
+/// Returns whether one of [`PLACE_WORDS`] or [`TOWN_WORDS`] or `of` and a space end just
+/// before `start`, in any case.
+fn place_or_town_word_before(bytes: &[u8], start: usize) -> bool {
     if start < 2 || bytes[start - 1] != b' ' {
         return false;
     }
     let from = start.saturating_sub(12);
     let word_start = bytes[from..start - 1].iter().rposition(|byte| !byte.is_ascii_alphabetic()).map_or(from, |at| from + at + 1);
     let word = &bytes[word_start..start - 1];
-    list.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes()))
+    [PLACE_WORDS, TOWN_WORDS, &["of"]].iter().any(|list| list.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes())))
 }
 
 /// Returns the town that the run of `words` from `start` names, if the context makes it one.
@@ -349,6 +331,10 @@ mod tests {
         assert!(is_country_or_state("Czech Republic"));
         assert!(is_country_or_state("texas"));
         assert!(!is_country_or_state("Kenosha"));
+        assert!(!is_country_or_state("Côte"));
+        for country in COUNTRIES {
+            assert!(is_country_or_state(country), "{country}");
+        }
     }
 
     #[test]
