@@ -228,17 +228,22 @@ fn hot_windows(bytes: &[u8]) -> Vec<(usize, usize)> {
     merged
 }
 
-/// Returns the position of the first byte at or after `from` that `matches`. Blocks of 16 bytes
-/// are tested without an early exit, so the compiler can use vector instructions for them.
+/// Returns the position of the first byte at or after `from` that `matches`. Natively, blocks
+/// of 16 bytes are tested without an early exit, so the compiler can use vector instructions
+/// for them. Wasm builds enable no vector instructions, so they keep the smaller byte loop.
 #[inline(always)]
 pub(crate) fn find_byte(bytes: &[u8], from: usize, matches: impl Fn(u8) -> bool + Copy) -> Option<usize> {
-    const BLOCK: usize = 16;
+    #[allow(unused_mut)]
     let mut index = from;
-    while let Some(block) = bytes.get(index..index + BLOCK) {
-        if block.iter().fold(false, |any, byte| any | matches(*byte)) {
-            break;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        const BLOCK: usize = 16;
+        while let Some(block) = bytes.get(index..index + BLOCK) {
+            if block.iter().fold(false, |any, byte| any | matches(*byte)) {
+                break;
+            }
+            index += BLOCK;
         }
-        index += BLOCK;
     }
     bytes[index.min(bytes.len())..].iter().position(|byte| matches(*byte)).map(|offset| index + offset)
 }

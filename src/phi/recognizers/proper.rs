@@ -34,7 +34,7 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
         // Only a word start can open a name, so the bytes before the next one are skipped
         // without the checks below. A taken range that starts among them still covers the
         // word start that follows, or ends before it.
-        while index < bytes.len() && !(WORD_STARTS[usize::from(bytes[index])] && (index == 0 || !is_word_byte(bytes[index - 1]))) {
+        while index < bytes.len() && !(starts_word(bytes[index]) && (index == 0 || !is_word_byte(bytes[index - 1]))) {
             index += 1;
         }
         if index >= bytes.len() {
@@ -74,23 +74,23 @@ fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte >= 0x80
 }
 
-/// Returns a table of the ASCII letters and of the bytes from `first_high` up.
-const fn letter_table(first_high: usize) -> [bool; 256] {
+/// Letters and the bytes of non-ASCII characters.
+static WORD_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= first_high;
+        table[byte] = (byte as u8).is_ascii_alphabetic() || byte >= 0x80;
         byte += 1;
     }
     table
+};
+
+/// Returns whether `byte` can start a word: an ASCII letter or the lead byte of a Latin letter
+/// with marks or of a later script, that is a word byte other than a continuation byte or the
+/// lead byte of `U+0080` to `U+00BF`.
+fn starts_word(byte: u8) -> bool {
+    WORD_BYTES[usize::from(byte)] && !(0x80..0xC3).contains(&byte)
 }
-
-/// Letters and the bytes of non-ASCII characters.
-static WORD_BYTES: [bool; 256] = letter_table(0x80);
-
-/// The bytes that can start a word: ASCII letters and the lead bytes of Latin letters with
-/// marks and of later scripts.
-static WORD_STARTS: [bool; 256] = letter_table(0xC3);
 
 /// Returns whether `byte` is the first letter of a trigger word of [`lower_trigger`].
 fn is_trigger_initial(byte: u8) -> bool {
