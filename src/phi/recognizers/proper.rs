@@ -85,9 +85,9 @@ static WORD_BYTES: [bool; 256] = {
     table
 };
 
-/// Returns whether `byte` can start a word: an ASCII letter or the lead byte of a Latin letter
-/// with marks or of a later script, that is a word byte other than a continuation byte or the
-/// lead byte of `U+0080` to `U+00BF`.
+/// Returns whether `byte` can start a word: an ASCII letter or a lead byte from `0xC3` up.
+/// Those lead Latin letters with marks and later scripts, but `0xC2` leads only the symbols and
+/// spaces from `U+0080` to `U+00BF`.
 fn starts_word(byte: u8) -> bool {
     WORD_BYTES[usize::from(byte)] && !(0x80..0xC3).contains(&byte)
 }
