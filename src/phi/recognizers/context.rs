@@ -140,15 +140,22 @@ pub(crate) fn hint_before(text: &str, start: usize) -> Option<(Hint, usize)> {
     // Keywords start at a word boundary, so only these positions are compared, the last first.
     let mut boundaries = [0usize; WINDOW];
     let mut boundary_count = 0;
+    // The bytes that open a word in the window: a keyword whose first byte is not among them
+    // cannot match, so it is passed over without a search.
+    let mut opening_bytes = [false; 256];
     for index in 0..length {
         if index == 0 || !window[index - 1].is_ascii_alphanumeric() {
             boundaries[boundary_count] = index;
             boundary_count += 1;
+            opening_bytes[usize::from(window[index])] = true;
         }
     }
     let boundaries = &boundaries[..boundary_count];
     let mut best: Option<(Hint, usize, usize)> = None;
     for &(keyword, hint) in KEYWORDS {
+        if keyword.as_bytes().first().is_some_and(|first| !opening_bytes[usize::from(*first)]) {
+            continue;
+        }
         let Some(position) = rfind_word(window, boundaries, keyword.as_bytes()) else {
             continue;
         };

@@ -27,7 +27,8 @@ pub(crate) const PLACE_WORDS: Set = Set(1 << 14);
 pub(crate) const HOTLINES: Set = Set(1 << 15);
 pub(crate) const ORGANIZATION_ENDINGS: Set = Set(1 << 16);
 pub(crate) const SPANISH: Set = Set(1 << 17);
-const LISTS: [(Set, &[&str]); 21] = [(STATE_NAMES, STATE_NAMES_WORDS), (STATE_CODES, STATE_CODES_WORDS), (STREET_SUFFIXES, STREET_SUFFIXES_WORDS), (UNIT_WORDS, UNIT_WORDS_WORDS), (DIRECTIONS, DIRECTIONS_WORDS), (TITLES, TITLES_WORDS), (CREDENTIALS, CREDENTIALS_WORDS), (PERSON_WORDS, PERSON_WORDS_WORDS), (PARTICLES, PARTICLES_WORDS), (MONTHS, MONTHS_WORDS), (NOT_NAMES, NOT_NAMES_WORDS), (TOWN_ENDINGS, TOWN_ENDINGS_WORDS), (TOWN_PREFIXES, TOWN_PREFIXES_WORDS), (COMMON_TOWNS, COMMON_TOWNS_WORDS), (PLACE_WORDS, PLACE_WORDS_WORDS), (HOTLINES, HOTLINES_WORDS), (ORGANIZATION_ENDINGS, ORGANIZATION_ENDINGS_WORDS), (NOT_NAMES, CAPITALISED_NOUNS_WORDS), (COMMON_TOWNS, LARGE_CITIES_WORDS), (ORGANIZATION_ENDINGS, RESOURCE_ENDINGS_WORDS), (SPANISH, SPANISH_WORDS)];
+pub(crate) const COUNTRY_NAMES: Set = Set(1 << 18);
+const LISTS: [(Set, &[&str]); 22] = [(STATE_NAMES, STATE_NAMES_WORDS), (STATE_CODES, STATE_CODES_WORDS), (STREET_SUFFIXES, STREET_SUFFIXES_WORDS), (UNIT_WORDS, UNIT_WORDS_WORDS), (DIRECTIONS, DIRECTIONS_WORDS), (TITLES, TITLES_WORDS), (CREDENTIALS, CREDENTIALS_WORDS), (PERSON_WORDS, PERSON_WORDS_WORDS), (PARTICLES, PARTICLES_WORDS), (MONTHS, MONTHS_WORDS), (NOT_NAMES, NOT_NAMES_WORDS), (TOWN_ENDINGS, TOWN_ENDINGS_WORDS), (TOWN_PREFIXES, TOWN_PREFIXES_WORDS), (COMMON_TOWNS, COMMON_TOWNS_WORDS), (PLACE_WORDS, PLACE_WORDS_WORDS), (HOTLINES, HOTLINES_WORDS), (ORGANIZATION_ENDINGS, ORGANIZATION_ENDINGS_WORDS), (NOT_NAMES, CAPITALISED_NOUNS_WORDS), (COMMON_TOWNS, LARGE_CITIES_WORDS), (ORGANIZATION_ENDINGS, RESOURCE_ENDINGS_WORDS), (SPANISH, SPANISH_WORDS), (COUNTRY_NAMES, super::town::COUNTRIES)];
 
 /// FNV-1a, because the keys are short and not attacker-chosen in a way that matters: a
 /// collision only costs a comparison.
@@ -69,7 +70,7 @@ static WORDS: LazyLock<HashMap<&'static [u8], u32, FnvBuild>> = LazyLock::new(||
 });
 
 /// The lists that contain one word, from a single hash lookup.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Sets(u32);
 
 impl Sets {
@@ -168,6 +169,19 @@ const PERSON_WORDS_WORDS: &[&str] = &[
 
 /// Lower-case particles inside names: `Ana de la Cruz`, `Vincent van Gogh`.
 const PARTICLES_WORDS: &[&str] = &["al", "bin", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el", "la", "le", "st", "van", "von", "y"];
+
+/// The length in bytes of the longest particle, so that longer words skip the lookup.
+pub(crate) const MAX_PARTICLE_BYTES: usize = {
+    let mut max = 0;
+    let mut index = 0;
+    while index < PARTICLES_WORDS.len() {
+        if PARTICLES_WORDS[index].len() > max {
+            max = PARTICLES_WORDS[index].len();
+        }
+        index += 1;
+    }
+    max
+};
 
 /// Months and their abbreviations.
 const MONTHS_WORDS: &[&str] = &[

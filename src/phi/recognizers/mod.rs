@@ -228,6 +228,26 @@ fn hot_windows(bytes: &[u8]) -> Vec<(usize, usize)> {
     merged
 }
 
+/// Returns the position of the first byte at or after `from` that `matches`. Natively, blocks
+/// of 16 bytes are tested without an early exit, so the compiler can use vector instructions
+/// for them. Wasm builds enable no vector instructions, so they keep the smaller byte loop.
+#[inline(always)]
+pub(crate) fn find_byte(bytes: &[u8], from: usize, matches: impl Fn(u8) -> bool + Copy) -> Option<usize> {
+    #[allow(unused_mut)]
+    let mut index = from;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        const BLOCK: usize = 16;
+        while let Some(block) = bytes.get(index..index + BLOCK) {
+            if block.iter().fold(false, |any, byte| any | matches(*byte)) {
+                break;
+            }
+            index += BLOCK;
+        }
+    }
+    bytes[index.min(bytes.len())..].iter().position(|byte| matches(*byte)).map(|offset| index + offset)
+}
+
 /// Returns up to `length` bytes of `text` before `end`, starting at a character boundary.
 pub(crate) fn before(text: &str, end: usize, length: usize) -> &str {
     let mut start = end.saturating_sub(length);

@@ -53,10 +53,12 @@ pub(super) fn scan(text: &str, out: &mut Vec<Found>) {
     let mut next_taken = 0;
     let mut index = 0;
     while index < bytes.len() {
-        let Some(offset) = bytes[index..].iter().position(|byte| byte.is_ascii_digit() || *byte == b'+' || *byte == b'(') else {
+        // A number opens with a digit, or with `+` or `(` right before one, so the search
+        // looks for the next digit and then steps back over such a sign.
+        let Some(digit) = super::find_byte(bytes, index, |byte| byte.is_ascii_digit()) else {
             break;
         };
-        index += offset;
+        index = if digit > index && matches!(bytes[digit - 1], b'+' | b'(') { digit - 1 } else { digit };
         let opens = bytes[index].is_ascii_digit() || bytes.get(index + 1).is_some_and(u8::is_ascii_digit);
         let boundary = index == 0 || !(bytes[index - 1].is_ascii_alphanumeric() || matches!(bytes[index - 1], b'-' | b'.' | b'/' | b'+' | b'$' | b'#'));
         if !(opens && boundary) {

@@ -1,7 +1,7 @@
 //! Names and towns: capitalised word runs weighed by the name dictionary and the words around
 //! them, and lower-case names after a trigger (`my sis molly`, `call me jo`).
 
-use super::lexicon::{self, ORGANIZATION_ENDINGS, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, SPANISH, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
+use super::lexicon::{self, ORGANIZATION_ENDINGS, COUNTRY_NAMES, CREDENTIALS, MONTHS, NOT_NAMES, PARTICLES, PERSON_WORDS, PLACE_WORDS, SPANISH, STATE_CODES, STATE_NAMES, TITLES, TOWN_ENDINGS_WORDS, TOWN_PREFIXES, COMMON_TOWNS};
 use super::{span, Engine, Found, Scope};
 use crate::phi::names::{Dictionary, Key, List};
 use crate::phi::PhiType;
@@ -31,6 +31,15 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
     let mut language = Language::default();
     let mut index = 0;
     while index < bytes.len() {
+        // Only a word start can open a name, so the bytes before the next one are skipped
+        // without the checks below. A taken range that starts among them still covers the
+        // word start that follows, or ends before it.
+        while index < bytes.len() && !(starts_word(bytes[index]) && (index == 0 || !is_word_byte(bytes[index - 1]))) {
+            index += 1;
+        }
+        if index >= bytes.len() {
+            break;
+        }
         while next_taken < taken.len() && taken[next_taken].1 <= index {
             next_taken += 1;
         }
@@ -41,16 +50,15 @@ pub(super) fn scan(engine: &Engine, text: &str, scope: &Scope<'_>, out: &mut Vec
             }
         }
         let byte = bytes[index];
-        if !(byte.is_ascii_alphabetic() || byte >= 0xC3) || (index > 0 && is_word_byte(bytes[index - 1])) {
-            index += 1;
-            continue;
-        }
         if byte.is_ascii_uppercase() || (byte >= 0xC3 && upper_at(text, index)) {
             index = run_at(dictionary, text, index, scope, &mut language, out).max(index + 1);
             continue;
         }
         let end = lower_word_end(bytes, index);
-        if let Some(dictionary) = dictionary {
+        // `lower_word` acts only on a possessive, on `it's` or on a short trigger word (see
+        // `lower_trigger`), so other words are not sliced and compared.
+        let may_act = bytes.get(end) == Some(&b'\'') || (end - index <= 6 && is_trigger_initial(byte));
+        if let (Some(dictionary), true) = (dictionary, may_act) {
             lower_word(dictionary, text, index, end, out);
         }
         index = end.max(index + 1);
@@ -76,6 +84,18 @@ static WORD_BYTES: [bool; 256] = {
     }
     table
 };
+
+/// Returns whether `byte` can start a word: an ASCII letter or a lead byte from `0xC3` up.
+/// Those lead Latin letters with marks and later scripts, but `0xC2` leads only the symbols and
+/// spaces from `U+0080` to `U+00BF`.
+fn starts_word(byte: u8) -> bool {
+    WORD_BYTES[usize::from(byte)] && !(0x80..0xC3).contains(&byte)
+}
+
+/// Returns whether `byte` is the first letter of a trigger word of [`lower_trigger`].
+fn is_trigger_initial(byte: u8) -> bool {
+    matches!(byte, b'm' | b'o' | b'h' | b'i' | b'n' | b't' | b'c' | b'd' | b'b' | b's')
+}
 
 fn upper_at(text: &str, index: usize) -> bool {
     match text.as_bytes().get(index) {
@@ -157,9 +177,9 @@ fn lower_word(dictionary: &Dictionary, text: &str, start: usize, end: usize, out
 /// Reports the lower-case name after the trigger `word` that ends at `end`.
 fn lower_trigger(dictionary: &Dictionary, text: &str, word: &str, end: usize, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
-    // Every trigger word is short and starts with one of these letters, so most words leave
-    // here after two comparisons.
-    if word.len() > 6 || !matches!(bytes[end - word.len()], b'm' | b'o' | b'h' | b'i' | b'n' | b't' | b'c' | b'd' | b'b' | b's') {
+    // Every trigger word has at most six bytes and starts with a letter that
+    // `is_trigger_initial` accepts, so most words leave here after two comparisons.
+    if word.len() > 6 || !is_trigger_initial(bytes[end - word.len()]) {
         return;
     }
     let candidate = match word {
@@ -264,9 +284,13 @@ enum Word {
 }
 
 fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
-    let sets = lexicon::sets(word);
+    lookup_in_sets(dictionary, word, lexicon::sets(word))
+}
+
+/// Returns the verdict on `word`, whose word lists `sets` the caller has looked up already.
+fn lookup_in_sets(dictionary: Option<&Dictionary>, word: &str, sets: lexicon::Sets) -> Word {
     // A title alone is an ordinary word: `the local Sheriff`.
-    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) || is_country(dictionary, word) {
+    if sets.has(NOT_NAMES) || sets.has(MONTHS) || sets.has(STATE_NAMES) || sets.has(TITLES) || is_country(dictionary, word, sets) {
         return Word::Common;
     }
     let Some(dictionary) = dictionary else {
@@ -293,9 +317,10 @@ fn lookup(dictionary: Option<&Dictionary>, word: &str) -> Word {
     }
 }
 
-/// Returns whether `word` is a country and not also a first name (`Jordan`, `Israel`).
-fn is_country(dictionary: Option<&Dictionary>, word: &str) -> bool {
-    super::town::is_country_or_state(word) && !dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word))
+/// Returns whether `word`, whose word lists are `sets`, is a country or a state and not also a
+/// first name (`Jordan`, `Israel`).
+fn is_country(dictionary: Option<&Dictionary>, word: &str, sets: lexicon::Sets) -> bool {
+    (sets.has(COUNTRY_NAMES) || sets.has(STATE_NAMES)) && !dictionary.is_some_and(|dictionary| dictionary.contains(List::First, word))
 }
 
 /// A word of a capitalised run.
@@ -326,15 +351,24 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     };
     let run_end = last.end;
     let word = |token: &Token| &text[token.start..token.end];
+    // Each word's lists are looked up once and reused by the rules below.
+    let mut sets_buffer = [lexicon::Sets::default(); MAX_RUN_WORDS];
+    for (sets, token) in sets_buffer.iter_mut().zip(tokens.iter()) {
+        *sets = lexicon::sets(word(token));
+    }
+    let token_sets = &sets_buffer[..tokens.len()];
     // Most capitalised words in prose open a sentence and are ordinary words: `The`,
     // `Sometimes`. A single one is no name unless a relative comes right before it and it
     // is no word of the scanner's own lists: `my friend Ana`.
-    if tokens.len() == 1 && lookup(dictionary, word(&tokens[0])) == Word::Common && !lexicon::contains(COMMON_TOWNS, word(&tokens[0])) {
+    if tokens.len() == 1 {
         let single = word(&tokens[0]);
-        let listed = [NOT_NAMES, MONTHS, STATE_NAMES, TITLES].into_iter().any(|set| lexicon::contains(set, single));
-        let before = super::before(text, start, 32);
-        if listed || before.trim_end().ends_with(',') || !ends_with_person_word(before) {
-            return run_end;
+        let sets = token_sets[0];
+        if lookup_in_sets(dictionary, single, sets) == Word::Common && !sets.has(COMMON_TOWNS) {
+            let listed = [NOT_NAMES, MONTHS, STATE_NAMES, TITLES].into_iter().any(|set| sets.has(set));
+            let before = super::before(text, start, 32);
+            if listed || before.trim_end().ends_with(',') || !ends_with_person_word(before) {
+                return run_end;
+            }
         }
     }
 
@@ -343,7 +377,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     let mut title = false;
     let mut person = false;
     while first < tokens.len() {
-        let sets = lexicon::sets(word(&tokens[first]));
+        let sets = token_sets[first];
         if sets.has(TITLES) && tokens.len() > first + 1 {
             title = true;
         } else if sets.has(PERSON_WORDS) {
@@ -359,13 +393,14 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     // Trailing credentials (`Arthur Gómez LCSW`), all-capital words and countries (`Toronto
     // Canada`) are not name words.
     let mut last_index = tokens.len();
-    while last_index > first && (is_credential_or_acronym(word(&tokens[last_index - 1])) || lexicon::contains(NOT_NAMES, word(&tokens[last_index - 1]))) {
+    while last_index > first && (is_credential_or_acronym(word(&tokens[last_index - 1])) || token_sets[last_index - 1].has(NOT_NAMES)) {
         last_index -= 1;
     }
     if first >= last_index {
         return run_end;
     }
     let names = &tokens[first..last_index];
+    let names_sets = &token_sets[first..last_index];
     let (span_start, span_end) = (names[0].start, names[names.len() - 1].end);
     // A state or territory (`Puerto Rico`) is no PHI, and an all-capital word inside a run
     // makes it the name of an organization or a title (`TED Talks`).
@@ -390,9 +425,9 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
 
     let mut kinds_buffer = [Word::Unknown; MAX_RUN_WORDS];
     let mut words_buffer = [""; MAX_RUN_WORDS];
-    for ((kind, name_word), token) in kinds_buffer.iter_mut().zip(&mut words_buffer).zip(names) {
+    for (((kind, name_word), token), sets) in kinds_buffer.iter_mut().zip(&mut words_buffer).zip(names).zip(names_sets) {
         *name_word = word(token);
-        *kind = lookup(dictionary, name_word);
+        *kind = lookup_in_sets(dictionary, name_word, *sets);
     }
     let kinds = &kinds_buffer[..names.len()];
     let words = &words_buffer[..names.len()];
@@ -405,7 +440,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     // called Psychology Today`. Before ordinary words they are no name context.
     let intro = intro_phrase.is_some_and(|phrase| !(matches!(*phrase, "called " | "named ") && kinds.contains(&Word::Common)));
     // Organizations end with a word such as `Project`, `Helpline` or `Mutual`.
-    if lexicon::contains(ORGANIZATION_ENDINGS, word(&names[names.len() - 1])) {
+    if names_sets[names.len() - 1].has(ORGANIZATION_ENDINGS) {
         return run_end;
     }
     let townish = is_townish(words, kinds);
@@ -428,7 +463,7 @@ fn run_at(dictionary: Option<&Dictionary>, text: &str, start: usize, scope: &Sco
     }
     let field_name = scope.field == Some(PhiType::Name);
     let strong = title || person || intro || credential || field_name;
-    let confidence = if strong && !lexicon::contains(NOT_NAMES, word(&names[0])) {
+    let confidence = if strong && !names_sets[0].has(NOT_NAMES) {
         if title || credential { 0.95 } else { 0.9 }
     } else if !all_plausible {
         return run_end;
@@ -567,7 +602,8 @@ fn read_run(text: &str, start: usize) -> Run {
         let mut probe = next;
         for _ in 0..2 {
             let particle_end = word_end(text, probe);
-            if particle_end > probe && bytes.get(particle_end) == Some(&b' ') && text[probe..].starts_with(|c: char| c.is_lowercase()) && lexicon::contains(PARTICLES, &text[probe..particle_end]) {
+            let particle = particle_end > probe && particle_end - probe <= lexicon::MAX_PARTICLE_BYTES && bytes.get(particle_end) == Some(&b' ');
+            if particle && text[probe..].starts_with(|c: char| c.is_lowercase()) && lexicon::contains(PARTICLES, &text[probe..particle_end]) {
                 probe = particle_end + 1;
             } else {
                 break;

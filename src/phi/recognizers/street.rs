@@ -83,10 +83,10 @@ pub(super) fn scan(dictionary: Option<&Dictionary>, text: &str, out: &mut Vec<Fo
     let mut covered = 0;
     let mut index = 0;
     while index < bytes.len() {
-        let Some(offset) = bytes[index..].iter().position(u8::is_ascii_digit) else {
+        let Some(digit) = super::find_byte(bytes, index, |byte| byte.is_ascii_digit()) else {
             break;
         };
-        index += offset;
+        index = digit;
         let start = index;
         while index < bytes.len() && bytes[index].is_ascii_digit() {
             index += 1;

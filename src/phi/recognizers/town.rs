@@ -3,14 +3,14 @@
 //! such a town may be followed by. A country or a state is not PHI under Safe Harbor, so it is
 //! context here and never a finding.
 
-use super::lexicon::{self, CREDENTIALS, MONTHS, NOT_NAMES, STATE_CODES, STATE_NAMES};
+use super::lexicon::{self, COUNTRY_NAMES, CREDENTIALS, MONTHS, NOT_NAMES, STATE_CODES, STATE_NAMES};
 use super::street::postcode_at;
 use super::{span, Found};
 use crate::phi::names::{Dictionary, List};
 use crate::phi::PhiType;
 
 /// Country names in English, lower case, sorted; also the usual short forms (`usa`, `uk`).
-const COUNTRIES: &[&str] = &[
+pub(super) const COUNTRIES: &[&str] = &[
     "afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia", "austria",
     "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium", "belize", "benin", "bhutan",
     "bolivia", "bosnia and herzegovina", "botswana", "brazil", "brunei", "bulgaria", "burkina faso", "burundi",
@@ -36,18 +36,8 @@ const COUNTRIES: &[&str] = &[
 /// Returns whether `name` (any case) is a country or a US state, which Safe Harbor does not
 /// count as PHI.
 pub(crate) fn is_country_or_state(name: &str) -> bool {
-    const MAX: usize = 32;
-    let name = name.trim();
-    // Every listed name is ASCII and shorter than `MAX`, so the lower-case copy fits a buffer.
-    if name.is_empty() || name.len() > MAX || !name.is_ascii() {
-        return false;
-    }
-    let mut buffer = [0u8; MAX];
-    for (slot, byte) in buffer.iter_mut().zip(name.bytes()) {
-        *slot = byte.to_ascii_lowercase();
-    }
-    let lower = std::str::from_utf8(&buffer[..name.len()]).unwrap_or("");
-    COUNTRIES.binary_search(&lower).is_ok() || lexicon::contains(STATE_NAMES, lower)
+    let sets = lexicon::sets(name.trim());
+    sets.has(COUNTRY_NAMES) || sets.has(STATE_NAMES)
 }
 
 /// Returns the length in bytes of the country name at the start of `text`, with a trailing
@@ -101,10 +91,10 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     let bytes = text.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
-        let Some(offset) = bytes[index..].iter().position(|byte| byte.is_ascii_uppercase() || *byte >= 0xC3) else {
+        let Some(found) = super::find_byte(bytes, index, |byte| byte.is_ascii_uppercase() || byte >= 0xC3) else {
             break;
         };
-        index += offset;
+        index = found;
         let at_word = (bytes[index].is_ascii_uppercase() || starts_upper(&text[index..])) && (index == 0 || !is_word_byte(bytes[index - 1]));
         if !at_word {
             index += 1;
@@ -112,7 +102,7 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
         }
         // Only a place or town word before or a comma after can make the run a town. Most
         // capitalised words have neither, so they are left before the run is read.
-        let word_before = place_word_before(bytes, index) || town_word_before(bytes, index);
+        let word_before = place_or_town_word_before(bytes, index);
         let first_end = word_end(text, index);
         let single = !(text[first_end..].starts_with(' ') && text[first_end + 1..].starts_with(|c: char| c.is_uppercase() || c.is_lowercase()));
         if !word_before && single && !text[first_end..].starts_with(", ") {
@@ -136,24 +126,16 @@ pub(super) fn scan(dictionary: &Dictionary, text: &str, out: &mut Vec<Found>) {
     }
 }
 
-/// Returns whether one of [`PLACE_WORDS`] and a space end just before `start`, in any case.
-fn place_word_before(bytes: &[u8], start: usize) -> bool {
-    word_before_in(bytes, start, PLACE_WORDS)
-}
-
-/// Returns whether one of [`TOWN_WORDS`] or `of` and a space end just before `start`.
-fn town_word_before(bytes: &[u8], start: usize) -> bool {
-    word_before_in(bytes, start, TOWN_WORDS) || word_before_in(bytes, start, &["of"])
-}
-
-fn word_before_in(bytes: &[u8], start: usize, list: &[&str]) -> bool {
+/// Returns whether one of [`PLACE_WORDS`] or [`TOWN_WORDS`] or `of` and a space end just
+/// before `start`, in any case.
+fn place_or_town_word_before(bytes: &[u8], start: usize) -> bool {
     if start < 2 || bytes[start - 1] != b' ' {
         return false;
     }
     let from = start.saturating_sub(12);
     let word_start = bytes[from..start - 1].iter().rposition(|byte| !byte.is_ascii_alphabetic()).map_or(from, |at| from + at + 1);
     let word = &bytes[word_start..start - 1];
-    list.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes()))
+    [PLACE_WORDS, TOWN_WORDS, &["of"]].iter().any(|list| list.iter().any(|place| word.eq_ignore_ascii_case(place.as_bytes())))
 }
 
 /// Returns the town that the run of `words` from `start` names, if the context makes it one.
@@ -264,17 +246,33 @@ pub(super) fn region_after(after: &str) -> bool {
     state(&code) || state(&two)
 }
 
+/// The byte ranges of a run of capitalised words, kept on the stack because the town and street
+/// passes read one at many capitalised words of a text.
+pub(super) struct Words {
+    ranges: [(usize, usize); MAX_TOWN_WORDS + 1],
+    length: usize,
+}
+
+impl std::ops::Deref for Words {
+    type Target = [(usize, usize)];
+
+    fn deref(&self) -> &[(usize, usize)] {
+        &self.ranges[..self.length]
+    }
+}
+
 /// Returns the capitalised words from `start`, joined by single spaces, with lower-case
 /// particles inside (`Villafranca del Cid`), as byte ranges. At most [`MAX_TOWN_WORDS`] + 1.
-pub(super) fn capitalised_words(text: &str, start: usize) -> Vec<(usize, usize)> {
-    let mut words = Vec::new();
+pub(super) fn capitalised_words(text: &str, start: usize) -> Words {
+    let mut words = Words { ranges: [(0, 0); MAX_TOWN_WORDS + 1], length: 0 };
     let mut index = start;
     while words.len() <= MAX_TOWN_WORDS {
         let end = word_end(text, index);
         if end == index || !starts_upper(&text[index..]) {
             break;
         }
-        words.push((index, end));
+        words.ranges[words.length] = (index, end);
+        words.length += 1;
         let Some(rest) = text[end..].strip_prefix(' ') else {
             break;
         };
@@ -293,12 +291,19 @@ pub(super) fn capitalised_words(text: &str, start: usize) -> Vec<(usize, usize)>
 
 /// Returns the end of the word of letters at `start`, with inner hyphens and apostrophes.
 pub(super) fn word_end(text: &str, start: usize) -> usize {
-    let mut end = start;
-    let mut chars = text[start..].char_indices().peekable();
+    // ASCII letters are read byte by byte. Only a word that goes on with another character
+    // (a hyphen, an apostrophe or a non-ASCII letter) takes the character loop below.
+    let bytes = text.as_bytes();
+    let from = start + bytes[start..].iter().take_while(|byte| byte.is_ascii_alphabetic()).count();
+    if from > start && bytes.get(from).is_none_or(|byte| byte.is_ascii() && *byte != b'-' && *byte != b'\'') {
+        return from;
+    }
+    let mut end = from;
+    let mut chars = text[from..].char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
-        let inner = (c == '-' || c == '\'') && chars.peek().is_some_and(|&(_, next)| next.is_alphabetic()) && offset > 0;
+        let inner = (c == '-' || c == '\'') && chars.peek().is_some_and(|&(_, next)| next.is_alphabetic()) && from + offset > start;
         if c.is_alphabetic() || inner {
-            end = start + offset + c.len_utf8();
+            end = from + offset + c.len_utf8();
         } else {
             break;
         }
@@ -326,6 +331,10 @@ mod tests {
         assert!(is_country_or_state("Czech Republic"));
         assert!(is_country_or_state("texas"));
         assert!(!is_country_or_state("Kenosha"));
+        assert!(!is_country_or_state("Côte"));
+        for country in COUNTRIES {
+            assert!(is_country_or_state(country), "{country}");
+        }
     }
 
     #[test]
