@@ -262,11 +262,13 @@ describe("roles", () => {
     await logIn(page, stack, "researcher");
     await page.getByTestId("role-note").waitFor();
     assert.equal(await page.getByTestId("file-input").count(), 0, "a researcher gets no upload step");
+    // The list renders at once when the Worker responds, and until then neither element exists.
+    await page.locator("[data-testid=datasets], [data-testid=datasets-empty]").first().waitFor();
     const listed = await page.locator("[data-testid=datasets] tr[data-dataset]").evaluateAll((rows) => rows.map((r) => r.dataset.dataset));
     assert.ok(!listed.includes("ds-identifiable"));
     const stored = await storedObjects(stack);
     for (const object of stored) {
-      assert.equal(listed.includes(object.dataset), object.deidentified === "true", "a researcher sees exactly the de-identified uploads");
+      assert.equal(listed.includes(object.dataset), object.deidentified === "true", `a researcher sees exactly the de-identified uploads: dataset ${object.dataset}, de-identified ${object.deidentified}, listed ${listed.join(" ")}`);
     }
     if (has.redact && has.encrypt) {
       // The therapist flows above uploaded de-identified, encrypted datasets.
