@@ -144,6 +144,7 @@ fn number_at(text: &str, start: usize) -> Option<(usize, usize)> {
 /// `start..end`, if any.
 fn named(text: &str, start: usize, end: usize, digits: usize) -> Option<PhiType> {
     let value = &text[start..end];
+
     // A date (`2023-03-14`) is not a phone number, whatever the words, and a toll-free number
     // or a crisis line belongs to an organization, not to a client.
     if is_date_like(value) || is_toll_free(value) {
@@ -156,14 +157,17 @@ fn named(text: &str, start: usize, end: usize, digits: usize) -> Option<PhiType>
         return Some(kind);
     }
     let before = super::before(text, start, CONTEXT_BYTES).to_ascii_lowercase();
+
     // A form label may stand on the line before (`Phone:` then the number), so a line break
     // does not end the clause.
     let clause = before.rsplit(['.', '?', '!', ';']).next().unwrap_or("");
     let words: Vec<&str> = clause.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| !word.is_empty()).collect();
+
     // The number of words between the nearest word of `list` and the number.
     let near = |list: &[&str]| words.iter().rev().position(|word| list.binary_search(word).is_ok());
     let fax = near(FAX_BEFORE);
     let phone = near(PHONE_BEFORE);
+
     // A single group needs a leading zero or plus sign and enough digits to be a number on
     // its own (`03660170548`). Grouped numbers need only the word.
     let grouped = value.contains([' ', '-', '.', '(']) || value.starts_with('+');

@@ -258,12 +258,14 @@ fn number_first(dictionary: Option<&Dictionary>, text: &str, start: usize, end: 
     if !text[end..].starts_with(' ') {
         return None;
     }
+
     // A second number (`1987 74 Diakou Street`): the first is then a building or postcode.
     let second = text[name_start..].bytes().take_while(u8::is_ascii_digit).count();
     if (1..=5).contains(&second) && text[name_start + second..].starts_with(' ') {
         name_start += second + 1;
     }
     let mut words = street_words(text, name_start);
+
     // Without a number after it, a street that ends with a street word ends there: the
     // capitalised words after `Diakou Street` are the town. One that opens with a street word
     // (`Avenue des Tuileries`) runs to its last capitalised word.

@@ -177,16 +177,19 @@ fn town_in_run(dictionary: &Dictionary, text: &str, start: usize, words: &[(usiz
     if ordinary {
         return None;
     }
+
     // Any town name after `city of`, `hometown` or `village of`.
     if TOWN_WORDS.contains(&previous.as_str()) || (previous == "of" && TOWN_WORDS.contains(&split_last_word(rest).1.as_str())) {
         return Some(town);
     }
+
     // A town before its postcode: `in Bjert 6091`, `in Quinta de São Tiago 3610-114`.
     if place_word {
         if let Some(length) = text[end..].strip_prefix(' ').and_then(postcode_at) {
             return Some(Town { end, postcode: Some((end + 1, end + 1 + length)) });
         }
     }
+
     // A word in capitals or in no word list after a verb of living or moving: `grew up in
     // SUND`, `flew to LEPPEN`.
     let settled = place_word && SETTLED_PHRASES.iter().any(|phrase| ends_with_ignore_case(before, phrase));
